@@ -1,0 +1,211 @@
+// Package yamldoc reads YAML streams with file-absolute positions and gives
+// loaders small, alias-safe helpers to walk them.
+//
+// All documents of a file are decoded with one decoder, so a node's Line is
+// counted from the top of the file rather than from its own "---" (kyaml's
+// ByteReader restarts at 1 per document; dependencies.md §2c). Aliases are
+// never expanded wholesale: helpers follow one alias at a time, to a bounded
+// depth, so an alias bomb costs what its text costs.
+package yamldoc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kumalint/kumalint/model"
+)
+
+// MaxFileSize is the largest file kumalint reads (10 MiB).
+const MaxFileSize = 10 << 20
+
+// maxAliasHops bounds alias chains (and merge-key chains) followed by Get.
+const maxAliasHops = 16
+
+// Error is a problem reading a file, with the position it was found at.
+type Error struct {
+	Pos model.Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Doc is one YAML document of a file.
+type Doc struct {
+	File string
+	Root *yaml.Node // the document's top node (not the DocumentNode)
+}
+
+// Pos returns n's position in the doc's file.
+func (d Doc) Pos(n *yaml.Node) model.Pos {
+	if n == nil {
+		return model.Pos{File: d.File}
+	}
+	return model.Pos{File: d.File, Line: n.Line, Col: n.Column}
+}
+
+var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Decode reads every document of data. Documents before a syntax error are
+// returned together with the error, so one broken document does not hide the
+// findings of the others.
+func Decode(file string, data []byte) ([]Doc, error) {
+	if len(data) > MaxFileSize {
+		return nil, &Error{Pos: model.Pos{File: file}, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit; not read", len(data), MaxFileSize)}
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, &Error{Pos: model.Pos{File: file, Line: 1 + bytes.Count(data[:i], []byte("\n"))}, Msg: "binary content (NUL byte): not a YAML file"}
+	}
+	if !utf8.Valid(data) {
+		line := 1
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				break
+			}
+			if data[i] == '\n' {
+				line++
+			}
+			i += size
+		}
+		return nil, &Error{Pos: model.Pos{File: file, Line: line}, Msg: "invalid UTF-8: YAML must be UTF-8 text"}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []Doc
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return docs, syntaxError(file, err)
+		}
+		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+			docs = append(docs, Doc{File: file, Root: n.Content[0]})
+		}
+	}
+}
+
+func syntaxError(file string, err error) error {
+	msg := err.Error()
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{Pos: model.Pos{File: file, Line: line}, Msg: "invalid YAML: " + m[2]}
+	}
+	return &Error{Pos: model.Pos{File: file}, Msg: "invalid YAML: " + msg}
+}
+
+// resolve follows aliases to the node they name.
+func resolve(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasHops; i++ {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		return nil
+	}
+	return n
+}
+
+// Get returns the key and value nodes of key in mapping n, honouring merge
+// keys (<<). It returns nils when n is not a mapping or has no such key.
+func Get(n *yaml.Node, key string) (k, v *yaml.Node) {
+	return get(resolve(n), key, 0)
+}
+
+func get(n *yaml.Node, key string, depth int) (k, v *yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode || depth > maxAliasHops {
+		return nil, nil
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn := n.Content[i]
+		if kn.Kind == yaml.ScalarNode && kn.Value == key && kn.Tag != "!!merge" {
+			return kn, resolve(n.Content[i+1])
+		}
+		if kn.Tag == "!!merge" || (kn.Kind == yaml.ScalarNode && kn.Value == "<<" && kn.Style == 0) {
+			merges = append(merges, n.Content[i+1])
+		}
+	}
+	for _, m := range merges {
+		m = resolve(m)
+		if m != nil && m.Kind == yaml.SequenceNode {
+			for _, item := range m.Content {
+				if k, v := get(resolve(item), key, depth+1); k != nil {
+					return k, v
+				}
+			}
+			continue
+		}
+		if k, v := get(m, key, depth+1); k != nil {
+			return k, v
+		}
+	}
+	return nil, nil
+}
+
+// Path walks nested mappings: Path(n, "spec", "template", "spec").
+func Path(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		_, n = Get(n, k)
+		if n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// Str returns a scalar's value, or "" for anything else.
+func Str(n *yaml.Node) string {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return ""
+	}
+	return n.Value
+}
+
+// Int returns a scalar integer's value.
+func Int(n *yaml.Node) (int, bool) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return 0, false
+	}
+	i, err := strconv.Atoi(n.Value)
+	return i, err == nil
+}
+
+// Items returns a sequence's elements (aliases resolved), or nil.
+func Items(n *yaml.Node) []*yaml.Node {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, 0, len(n.Content))
+	for _, c := range n.Content {
+		if c = resolve(c); c != nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// StringMap returns a mapping of scalars (labels, selectors) as a Go map.
+func StringMap(n *yaml.Node) map[string]string {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := make(map[string]string, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Kind == yaml.ScalarNode {
+			out[n.Content[i].Value] = Str(n.Content[i+1])
+		}
+	}
+	return out
+}

@@ -1,0 +1,192 @@
+package model
+
+import (
+	"path"
+	"strings"
+)
+
+// Kind separates the tiers of the upgrade policy.
+type Kind string
+
+// Component kinds.
+const (
+	KindControlPlane Kind = "control-plane"
+	KindDataPlane    Kind = "data-plane"
+)
+
+// Role is a control plane's place in a deployment (KUMA_MODE).
+type Role string
+
+// Roles. RoleRemote is the name of the zone role before Kuma 1.2.
+const (
+	RoleGlobal     Role = "global"
+	RoleZone       Role = "zone"
+	RoleStandalone Role = "standalone"
+	RoleRemote     Role = "remote"
+)
+
+// IsZone reports whether the role is a zone, under its old or new name.
+func (r Role) IsZone() bool { return r == RoleZone || r == RoleRemote }
+
+// DataplaneKind says how a data plane gets its kuma-dp.
+type DataplaneKind string
+
+// Data-plane kinds.
+const (
+	// DPInjected is the sidecar the control plane's injector adds to pods: its
+	// version is the CP's sidecar image setting, not the CP's own image.
+	DPInjected DataplaneKind = "sidecar"
+	// DPInit is the injector's init container (transparent-proxy setup).
+	DPInit DataplaneKind = "init"
+	// DPIngress and DPEgress are zone proxies running kuma-dp.
+	DPIngress DataplaneKind = "zone-ingress"
+	DPEgress  DataplaneKind = "zone-egress"
+	// DPContainer is a workload with an explicit kuma-dp container.
+	DPContainer DataplaneKind = "container"
+)
+
+// Object identifies the Kubernetes object (or other source unit) a component
+// was read from.
+type Object struct {
+	Kind      string
+	Namespace string
+	Name      string
+	Pos       Pos // the object's first line
+}
+
+func (o Object) String() string {
+	if o.Namespace != "" {
+		return o.Kind + " " + o.Namespace + "/" + o.Name
+	}
+	return o.Kind + " " + o.Name
+}
+
+// Scaling is what a HorizontalPodAutoscaler says about a control plane.
+type Scaling struct {
+	Object Object
+	Min    Field[int]
+	Max    Field[int]
+}
+
+// Budget is a PodDisruptionBudget that selects a control plane's pods.
+type Budget struct {
+	Object         Object
+	MaxUnavailable Field[string] // int or percentage, as written
+	MinAvailable   Field[string]
+}
+
+// Component is one deployable thing with a version.
+type Component struct {
+	ID     int // index in Graph.Components
+	Kind   Kind
+	Object Object
+	// Container names the container (or env var) the image came from.
+	Container string
+	Image     Field[Image]
+	// Product after joining: from the image, the object's names and labels, or
+	// the control plane a data plane belongs to.
+	Product Product
+	// Unit groups components that were deployed together: the directory of
+	// the rendered manifests (later: the Helm release, the overlay).
+	Unit string
+
+	// Control-plane attributes.
+	Role          Field[Role]
+	Environment   Field[string]
+	Zone          Field[string]
+	GlobalAddress Field[string]
+	StoreType     Field[string]
+	Replicas      Field[int]
+	Scaling       *Scaling
+	Budget        *Budget
+	// Addresses are the host names this control plane answers to (service
+	// names and their DNS forms), used to join zones and data planes to it.
+	Addresses []string
+
+	// Data-plane attributes.
+	DPKind DataplaneKind
+	// CPAddress is the control-plane URL a data plane was given
+	// (KUMA_CONTROL_PLANE_URL / --cp-address).
+	CPAddress Field[string]
+	// Owner is the control plane whose injector supplies this data plane's
+	// image; nil for data planes that run their own kuma-dp.
+	Owner *Component
+}
+
+// IsCP reports whether c is a control plane.
+func (c *Component) IsCP() bool { return c.Kind == KindControlPlane }
+
+// Version is shorthand for the component's image version.
+func (c *Component) Version() Version { return c.Image.Value.Version }
+
+// Describe names the component for messages: "kuma-cp 2.9.1 (zone zone-east)".
+func (c *Component) Describe() string {
+	var b strings.Builder
+	switch {
+	case c.IsCP():
+		b.WriteString("control plane ")
+		b.WriteString(c.Object.Name)
+		if r := c.Role.Value; r != "" {
+			b.WriteString(" (" + string(r))
+			if c.Zone.Value != "" {
+				b.WriteString(" " + c.Zone.Value)
+			}
+			b.WriteString(")")
+		}
+	case c.DPKind == DPInjected:
+		b.WriteString("sidecar image of " + c.Object.Name)
+	case c.DPKind == DPInit:
+		b.WriteString("init image of " + c.Object.Name)
+	default:
+		b.WriteString(string(c.DPKind) + " " + c.Object.Name)
+		if c.Container != "" && c.DPKind == DPContainer {
+			b.WriteString(" container " + c.Container)
+		}
+	}
+	return b.String()
+}
+
+// Identity is a stable name for the component that does not depend on line
+// numbers: unit, object and container.
+func (c *Component) Identity() string {
+	return path.Clean(c.Unit) + "|" + c.Object.String() + "|" + string(c.Kind) + "|" + string(c.DPKind) + "|" + c.Container
+}
+
+// EdgeKind is the relation between two components.
+type EdgeKind string
+
+// Edge kinds: a data plane served by a CP, a zone CP federated to a global CP.
+const (
+	EdgeDataplane EdgeKind = "dataplane-of"
+	EdgeZone      EdgeKind = "zone-of"
+)
+
+// Edge links a lower tier (From) to the tier it must not run ahead of (To).
+type Edge struct {
+	Kind EdgeKind
+	From int
+	To   int
+	// Via says how the edge was found, for the graph output and for messages.
+	Via string
+}
+
+// Graph is the version graph of everything linted in one run.
+type Graph struct {
+	Components []*Component
+	Edges      []Edge
+	// Environments partitions component IDs into independent deployments;
+	// components in different environments are never compared.
+	Environments [][]int
+	// Notes are things the topology could not decide (an ambiguous join).
+	Notes []Diagnostic
+}
+
+// Upstream returns the edge from c of kind k, if any.
+func (g *Graph) Upstream(c *Component, k EdgeKind) (*Component, Edge, bool) {
+	for _, e := range g.Edges {
+		if e.From == c.ID && e.Kind == k {
+			return g.Components[e.To], e, true
+		}
+	}
+	return nil, Edge{}, false
+}

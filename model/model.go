@@ -1,0 +1,106 @@
+// Package model holds the plain data that flows through kumalint: source
+// positions, versions, image references, components and the version graph.
+// It does no I/O; loaders fill it and rules read it.
+package model
+
+import "fmt"
+
+// Pos is a place in a source file. Line and Col are 1-based; a zero Line
+// means "the whole file".
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+// IsZero reports whether p names no file.
+func (p Pos) IsZero() bool { return p.File == "" }
+
+func (p Pos) String() string {
+	switch {
+	case p.File == "":
+		return "-"
+	case p.Line == 0:
+		return p.File
+	case p.Col == 0:
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+}
+
+// Field is an attribute together with the line it was read from, so that a
+// finding about the attribute can point at the line a person edits.
+type Field[T any] struct {
+	Value T
+	Pos   Pos
+	Set   bool // false: the attribute was not stated and Value is a default
+}
+
+// Stated returns a Field that was read from the source at pos.
+func Stated[T any](v T, pos Pos) Field[T] { return Field[T]{Value: v, Pos: pos, Set: true} }
+
+// Level is how serious a finding is.
+type Level int
+
+// Levels, from least to most serious. The order matters: --fail-on compares them.
+const (
+	LevelNone Level = iota
+	LevelNote
+	LevelWarning
+	LevelError
+)
+
+func (l Level) String() string {
+	switch l {
+	case LevelNote:
+		return "note"
+	case LevelWarning:
+		return "warning"
+	case LevelError:
+		return "error"
+	}
+	return "none"
+}
+
+// ParseLevel reads a level name as used on the command line and in SARIF.
+func ParseLevel(s string) (Level, error) {
+	switch s {
+	case "none", "off":
+		return LevelNone, nil
+	case "note":
+		return LevelNote, nil
+	case "warning":
+		return LevelWarning, nil
+	case "error":
+		return LevelError, nil
+	}
+	return LevelNone, fmt.Errorf("unknown level %q (want error, warning, note or none)", s)
+}
+
+// Related is a secondary location of a finding: the other side of a skew, the
+// object a setting belongs to.
+type Related struct {
+	Pos     Pos
+	Message string
+}
+
+// Finding is one problem found by one rule.
+type Finding struct {
+	Rule    string
+	Level   Level
+	Message string // names both versions and the allowed window
+	Fix     string // what to change, concretely
+	Pos     Pos    // the line to edit
+	Related []Related
+	// Key identifies the finding independently of line numbers (rule,
+	// component identities), for fingerprints and baselines.
+	Key string
+}
+
+// Diagnostic is a problem with the input itself rather than with the mesh:
+// a file that could not be read or parsed, or an input that was skipped.
+type Diagnostic struct {
+	Pos     Pos
+	Level   Level // LevelError makes the run exit 2
+	Message string
+}

@@ -1,0 +1,137 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/kumalint/kumalint/docs"
+	"github.com/kumalint/kumalint/model"
+)
+
+// srcRoot is the uriBaseId of every location: paths are relative to the
+// repository root, which is what GitHub code scanning resolves them against.
+const srcRoot = "%SRCROOT%"
+
+// Fingerprint identifies a finding across line moves: it hashes the rule and
+// the identities of the components involved, never a line number.
+func Fingerprint(f model.Finding) string {
+	k := f.Key
+	if k == "" {
+		k = f.Rule + "|" + f.Pos.File + "|" + f.Message
+	}
+	sum := sha256.Sum256([]byte(k))
+	return hex.EncodeToString(sum[:16])
+}
+
+func sarifLevel(l model.Level) string {
+	switch l {
+	case model.LevelError:
+		return "error"
+	case model.LevelWarning:
+		return "warning"
+	case model.LevelNote:
+		return "note"
+	}
+	return "none"
+}
+
+func physical(p model.Pos) *sarif.PhysicalLocation {
+	pl := sarif.NewPhysicalLocation().
+		WithArtifactLocation(sarif.NewSimpleArtifactLocation(p.File).WithUriBaseId(srcRoot))
+	// GitHub requires a region; a whole-file problem is reported on line 1.
+	line := max(p.Line, 1)
+	region := sarif.NewRegion().WithStartLine(line)
+	if p.Col > 0 {
+		region.WithStartColumn(p.Col)
+	}
+	return pl.WithRegion(region)
+}
+
+func writeSARIF(w io.Writer, r *Report) error {
+	rep, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI("kumalint", InformationURI)
+	run.Tool.Driver.WithVersion(r.ToolVersion)
+	if !strings.HasPrefix(r.ToolVersion, "dev") && r.ToolVersion != "" {
+		run.Tool.Driver.WithSemanticVersion(r.ToolVersion)
+	}
+	index := map[string]int{}
+	for i, rule := range r.Rules {
+		index[rule.ID] = i
+		help := rule.Full + "\n\nHow to fix: " + rule.Remediation + "\n\nDocumentation: " + RuleURL(rule.ID)
+		md, ok := docs.RulePage(rule.ID)
+		if !ok {
+			md = help
+		}
+		md += "\n\n[Rule documentation](" + RuleURL(rule.ID) + ")\n"
+		run.AddRule(rule.ID).
+			WithName(ruleName(rule.ID)).
+			WithShortDescription(sarif.NewMultiformatMessageString(rule.Short)).
+			WithFullDescription(sarif.NewMultiformatMessageString(rule.Full)).
+			WithHelpURI(RuleURL(rule.ID)).
+			WithHelp(sarif.NewMultiformatMessageString(help).WithMarkdown(md)).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(rule.Level))).
+			WithProperties(sarif.Properties{"tags": []string{"kuma", "upgrade-policy"}, "precision": "high"})
+	}
+	run.Results = []*sarif.Result{} // GitHub rejects a run without a results array
+	for _, f := range r.Findings {
+		text := f.Message + "."
+		if f.Fix != "" {
+			text += " Fix: " + f.Fix + "."
+		}
+		res := sarif.NewRuleResult(f.Rule).
+			WithLevel(sarifLevel(f.Level)).
+			WithMessage(sarif.NewTextMessage(text)).
+			WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(physical(f.Pos))}).
+			WithPartialFingerPrints(map[string]interface{}{"kumalint/v1": Fingerprint(f)})
+		if i, ok := index[f.Rule]; ok {
+			res.WithRuleIndex(i)
+		}
+		for i, rel := range f.Related {
+			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(physical(rel.Pos)).
+				WithId(i + 1).
+				WithMessage(sarif.NewTextMessage(rel.Message)))
+		}
+		run.AddResult(res)
+	}
+	failed := false
+	var notes []*sarif.Notification
+	for _, d := range r.Diagnostics {
+		if d.Level == model.LevelError {
+			failed = true
+		}
+		notes = append(notes, sarif.NewNotification().
+			WithLevel(sarifLevel(d.Level)).
+			WithTextMessage(d.Message).
+			WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(physical(d.Pos))}))
+	}
+	inv := run.AddInvocation(!failed)
+	if len(notes) > 0 {
+		inv.WithToolExecutionNotifications(notes)
+	}
+	rep.AddRun(run)
+	return rep.PrettyWrite(w)
+}
+
+// ruleName turns dataplane-skew into DataplaneSkew, SARIF's conventional
+// rule name form.
+func ruleName(id string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(id, "-") {
+		if part == "" {
+			continue
+		}
+		if part == "cp" {
+			b.WriteString("CP")
+			continue
+		}
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}

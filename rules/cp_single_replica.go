@@ -1,0 +1,80 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/kumalint/kumalint/model"
+)
+
+// CPSingleReplica: a control plane that can run with fewer than two instances.
+// Policy: "run more than one CP instance per zone" to avoid downtime while it
+// restarts on the new version (domain.md §0); the memory store keeps state per
+// process and so can never be shared by two instances (domain.md §1.2).
+var CPSingleReplica = &Rule{
+	ID:    "cp-single-replica",
+	Level: model.LevelWarning,
+	Short: "A control plane can run with fewer than two instances.",
+	Full: "The upgrade guides ask for more than one control-plane instance per zone, so that restarting on the " +
+		"new version does not take the control plane away: while it is down, no new data plane can connect and " +
+		"no configuration change reaches the proxies. Instances are replicas, or the autoscaler's minimum when an " +
+		"HPA scales the control plane. A control plane on the memory store can never have a second instance.",
+	Remediation: "Run two or more instances: spec.replicas (Helm: controlPlane.replicas) or the HPA's minReplicas " +
+		"(Helm: controlPlane.autoscaling.minReplicas). With the memory store, move to Postgres first.",
+	Run: runCPSingleReplica,
+}
+
+// instances returns how many instances a CP is guaranteed and where that is set.
+func instances(c *model.Component) (n int, pos model.Pos, source string) {
+	if c.Scaling != nil {
+		return c.Scaling.Min.Value, c.Scaling.Min.Pos, "minReplicas of " + c.Scaling.Object.String()
+	}
+	if !c.Replicas.Set {
+		return c.Replicas.Value, c.Replicas.Pos, "replicas not set, so Kubernetes runs 1"
+	}
+	return c.Replicas.Value, c.Replicas.Pos, "spec.replicas"
+}
+
+func perWhat(c *model.Component) string {
+	if c.Role.Value == model.RoleGlobal {
+		return "for the global control plane"
+	}
+	return "per zone"
+}
+
+func runCPSingleReplica(p *Pass) {
+	for _, c := range p.Graph.Components {
+		if !c.IsCP() {
+			continue
+		}
+		if c.StoreType.Value == "memory" {
+			pos := c.StoreType.Pos
+			if !c.StoreType.Set {
+				pos = c.Image.Pos
+			}
+			p.Report(model.Finding{
+				Pos: pos,
+				Message: fmt.Sprintf("%s uses the memory store, which keeps its state inside one process: it can never run a second instance, and every restart (an upgrade included) loses its state",
+					c.Describe()),
+				Fix: "use a Postgres store (KUMA_STORE_TYPE=postgres) shared by two or more kuma-cp instances",
+				Key: p.key(c),
+			})
+			continue
+		}
+		n, pos, source := instances(c)
+		if n < 0 || n >= 2 {
+			continue // unknown (a DaemonSet, a templated value) or enough
+		}
+		fix := "set spec.replicas to 2 or more (Helm: controlPlane.replicas)"
+		if c.Scaling != nil {
+			fix = "set minReplicas to 2 or more (Helm: controlPlane.autoscaling.minReplicas)"
+		}
+		p.Report(model.Finding{
+			Pos: pos,
+			Message: fmt.Sprintf("%s can run with %d instance (%s); the upgrade policy asks for more than one control-plane instance %s so that a restart on the new version causes no downtime",
+				c.Describe(), n, source, perWhat(c)),
+			Fix:     fix,
+			Related: []model.Related{{Pos: c.Object.Pos, Message: c.Object.String()}},
+			Key:     p.key(c),
+		})
+	}
+}

@@ -1,0 +1,40 @@
+package rules
+
+import (
+	"strconv"
+
+	"github.com/kumalint/kumalint/model"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// lines says "1 release line" or "3 release lines".
+func lines(n int) string {
+	if n == 1 {
+		return "1 release line"
+	}
+	return itoa(n) + " release lines"
+}
+
+// setting names what to edit to change a data plane's version, and what to do
+// after editing it.
+func setting(c *model.Component) (what, after string) {
+	switch c.DPKind {
+	case model.DPInjected:
+		return "the injector's sidecar image " + c.Container + " (Helm: dataPlane.image.tag)",
+			"; then restart the meshed workloads so their sidecars are re-injected"
+	case model.DPInit:
+		return "the injector's init image " + c.Container + " (Helm: dataPlane.initImage.tag)", ""
+	case model.DPIngress, model.DPEgress:
+		return "the image of " + c.Object.String(), ""
+	}
+	return "the image of container " + c.Container + " in " + c.Object.String(), ""
+}
+
+// steps reminds that a move of more than max lines takes several upgrades.
+func steps(distance, maxLines int) string {
+	if distance <= maxLines {
+		return ""
+	}
+	return " (in steps of at most " + lines(maxLines) + ")"
+}

@@ -1,0 +1,207 @@
+// Package topology joins components into the version graph: each data plane
+// to the control plane that serves it, each zone control plane to its global
+// control plane. Components that no edge connects are separate environments
+// and are never compared with each other.
+//
+// Joins, strongest first (design.md "Edges"): the injector (a CP's own
+// sidecar image), a stated address (KUMA_CONTROL_PLANE_URL, a zone's
+// globalAddress) naming a CP's service or host name, the only candidate in the
+// linted set, and the candidate whose files are nearest in the directory tree.
+// When the nearest is a tie, nothing is joined and a note says why.
+package topology
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/kumalint/kumalint/model"
+)
+
+// Build assigns IDs, finds edges and environments, and settles the product of
+// components whose images did not tell it.
+func Build(comps []*model.Component) *model.Graph {
+	g := &model.Graph{Components: comps}
+	for i, c := range comps {
+		c.ID = i
+	}
+	var globals, servers []*model.Component // servers: CPs that serve data planes
+	for _, c := range comps {
+		if !c.IsCP() {
+			continue
+		}
+		if c.Role.Value == model.RoleGlobal {
+			globals = append(globals, c)
+		} else {
+			servers = append(servers, c)
+		}
+	}
+	for _, c := range comps {
+		switch {
+		case c.IsCP() && c.Role.Value.IsZone() && c.GlobalAddress.Value != "":
+			join(g, c, globals, model.EdgeZone, c.GlobalAddress.Value, "global control plane")
+		case !c.IsCP() && c.Owner != nil:
+			g.Edges = append(g.Edges, model.Edge{Kind: model.EdgeDataplane, From: c.ID, To: c.Owner.ID, Via: "injector of " + c.Owner.Object.Name})
+		case !c.IsCP():
+			join(g, c, servers, model.EdgeDataplane, c.CPAddress.Value, "control plane")
+		}
+	}
+	g.Environments = environments(g)
+	settleProducts(g)
+	return g
+}
+
+// join adds one edge from c to the candidate it names or is nearest to.
+func join(g *model.Graph, c *model.Component, candidates []*model.Component, kind model.EdgeKind, address, what string) {
+	if len(candidates) == 0 {
+		return
+	}
+	if host := hostOf(address); host != "" {
+		var named []*model.Component
+		for _, cand := range candidates {
+			if answersTo(cand, host) {
+				named = append(named, cand)
+			}
+		}
+		if len(named) == 1 {
+			g.Edges = append(g.Edges, model.Edge{Kind: kind, From: c.ID, To: named[0].ID, Via: "address " + host})
+			return
+		}
+		if len(named) > 1 {
+			candidates = named
+		}
+	}
+	if len(candidates) == 1 {
+		g.Edges = append(g.Edges, model.Edge{Kind: kind, From: c.ID, To: candidates[0].ID, Via: "only " + what + " linted"})
+		return
+	}
+	best, bestScore, tie := -1, -1, false
+	for i, cand := range candidates {
+		s := commonDirs(c.Unit, cand.Unit)
+		switch {
+		case s > bestScore:
+			best, bestScore, tie = i, s, false
+		case s == bestScore:
+			tie = true
+		}
+	}
+	if tie {
+		names := make([]string, 0, len(candidates))
+		for _, cand := range candidates {
+			names = append(names, cand.Object.Name+" ("+cand.Unit+")")
+		}
+		sort.Strings(names)
+		g.Notes = append(g.Notes, model.Diagnostic{
+			Pos:   c.Image.Pos,
+			Level: model.LevelWarning,
+			Message: fmt.Sprintf("%s could not be matched to a %s: %d are equally near (%s); it was not compared with any. Name one in its address or group them with environments in .kumalint.yaml",
+				c.Describe(), what, len(candidates), strings.Join(names, ", ")),
+		})
+		return
+	}
+	g.Edges = append(g.Edges, model.Edge{Kind: kind, From: c.ID, To: candidates[best].ID, Via: "nearest directory"})
+}
+
+// hostOf extracts the host from grpcs://host:5685, https://host:5678 or host:port.
+func hostOf(address string) string {
+	a := strings.TrimSpace(address)
+	if a == "" {
+		return ""
+	}
+	if !strings.Contains(a, "://") {
+		a = "//" + a
+	}
+	u, err := url.Parse(a)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+func answersTo(c *model.Component, host string) bool {
+	for _, a := range c.Addresses {
+		if strings.EqualFold(a, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// commonDirs counts the leading directory names two units share.
+func commonDirs(a, b string) int {
+	as := strings.Split(path.Clean(a), "/")
+	bs := strings.Split(path.Clean(b), "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+		n++
+	}
+	return n
+}
+
+// environments partitions the components into connected parts of the graph.
+func environments(g *model.Graph) [][]int {
+	parent := make([]int, len(g.Components))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, e := range g.Edges {
+		a, b := find(e.From), find(e.To)
+		if a != b {
+			if a < b {
+				parent[b] = a
+			} else {
+				parent[a] = b
+			}
+		}
+	}
+	byRoot := map[int][]int{}
+	var roots []int
+	for i := range g.Components {
+		r := find(i)
+		if _, ok := byRoot[r]; !ok {
+			roots = append(roots, r)
+		}
+		byRoot[r] = append(byRoot[r], i)
+	}
+	sort.Ints(roots)
+	out := make([][]int, 0, len(roots))
+	for _, r := range roots {
+		out = append(out, byRoot[r])
+	}
+	return out
+}
+
+// settleProducts gives a component whose image is mirrored the product of the
+// environment it belongs to, when that environment names exactly one.
+func settleProducts(g *model.Graph) {
+	for _, env := range g.Environments {
+		known := map[model.Product]bool{}
+		for _, id := range env {
+			if p := g.Components[id].Product; p != model.ProductUnknown {
+				known[p] = true
+			}
+		}
+		if len(known) != 1 {
+			continue
+		}
+		var p model.Product
+		for k := range known {
+			p = k
+		}
+		for _, id := range env {
+			if g.Components[id].Product == model.ProductUnknown {
+				g.Components[id].Product = p
+			}
+		}
+	}
+}
