@@ -137,11 +137,13 @@ func (c *Component) Describe() string {
 		b.WriteString("sidecar image of " + c.Object.Name)
 	case c.DPKind == DPInit:
 		b.WriteString("init image of " + c.Object.Name)
+	case c.DPKind == DPContainer:
+		b.WriteString("data plane of " + c.Object.Name)
+		if c.Container != "" {
+			b.WriteString(" (container " + c.Container + ")")
+		}
 	default:
 		b.WriteString(string(c.DPKind) + " " + c.Object.Name)
-		if c.Container != "" && c.DPKind == DPContainer {
-			b.WriteString(" container " + c.Container)
-		}
 	}
 	return b.String()
 }

@@ -340,8 +340,27 @@ func (p *Policy) Supported(prod model.Product, now time.Time) []Line {
 // be negative).
 func (p *Policy) LineAfter(prod model.Product, v model.Version, n int) string {
 	t := p.Train(prod)
-	if name := t.LineName(t.Position(v.Major, v.Minor) + n); name != "?" {
+	pos := t.Position(v.Major, v.Minor) + n
+	if name := t.LineName(pos); name != "?" {
 		return name
 	}
+	if last := len(t.Lines) - 1; pos > last {
+		newest := t.Lines[last] // beyond the table the newest major goes on
+		return fmt.Sprintf("%d.%d", newest.Major, newest.Minor+pos-last)
+	}
 	return fmt.Sprintf("%d.%d", v.Major, max(v.Minor+n, 0))
+}
+
+// NewestAbove names the newest line an upper tier may run while a lower tier
+// stays at lower: normally two lines up, less where a major's entry rule
+// forbids the jump (a 2.13 data plane keeps its CP at 2.14, not 3.0).
+func (p *Policy) NewestAbove(prod model.Product, lower model.Version) string {
+	for n := p.MaxSkew; n > 0; n-- {
+		name := p.LineAfter(prod, lower, n)
+		up := model.ParseVersion(name + ".0")
+		if p.Contains(prod, p.Window(prod, up), lower) {
+			return name
+		}
+	}
+	return lower.Line()
 }

@@ -47,8 +47,14 @@ func runCPSingleReplica(p *Pass) {
 			continue
 		}
 		if c.StoreType.Value == "memory" {
+			// Point at what chose the memory store: the store type, else the
+			// environment that made it the default.
 			pos := c.StoreType.Pos
-			if !c.StoreType.Set {
+			switch {
+			case c.StoreType.Set:
+			case c.Environment.Set:
+				pos = c.Environment.Pos
+			default:
 				pos = c.Image.Pos
 			}
 			p.Report(model.Finding{

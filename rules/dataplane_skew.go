@@ -34,7 +34,7 @@ func runDataplaneSkew(p *Pass) {
 			Message: fmt.Sprintf("%s is %s, %s behind %s at %s; data planes may run %s next to it",
 				lower.Describe(), imageLabel(lower), lines(tp.behind), upper.Describe(), imageLabel(upper), tp.window),
 			Fix: fmt.Sprintf("set %s to %s or newer, usually the control plane's own %s%s; or keep kuma-cp at %s or older until the data planes are upgraded",
-				what, tp.window.Oldest, upper.Version(), after, p.Policy.LineAfter(tp.prod, lower.Version(), p.Policy.MaxSkew)),
+				what, tp.window.Oldest, upper.Version(), after, p.Policy.NewestAbove(tp.prod, lower.Version())),
 			Related: tp.related(),
 			Key:     p.key(lower, upper),
 		})

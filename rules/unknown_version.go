@@ -25,6 +25,11 @@ func runUnknownVersion(p *Pass) {
 	for _, c := range p.Graph.Components {
 		img := c.Image.Value
 		v := img.Version
+		// The injector's images take the CP's tag unless set apart: one typo,
+		// one finding, on the CP.
+		if c.Owner != nil && c.Owner.Image.Value.Tag == img.Tag {
+			continue
+		}
 		f := model.Finding{Pos: c.Image.Pos, Key: p.key(c)}
 		switch v.State {
 		case model.VersionInvalid:

@@ -32,7 +32,7 @@ func runZoneSkew(p *Pass) {
 			Message: fmt.Sprintf("%s is %s, %s behind %s at %s; zones may run %s under it",
 				lower.Describe(), imageLabel(lower), lines(tp.behind), upper.Describe(), imageLabel(upper), tp.window),
 			Fix: fmt.Sprintf("upgrade this zone's kuma-cp to %s or newer (at most two release lines per step), or keep the global control plane at %s or older until the zones catch up",
-				tp.window.Oldest, p.Policy.LineAfter(tp.prod, lower.Version(), p.Policy.MaxSkew)),
+				tp.window.Oldest, p.Policy.NewestAbove(tp.prod, lower.Version())),
 			Related: tp.related(),
 			Key:     p.key(lower, upper),
 		})

@@ -1,0 +1,181 @@
+package lint_test
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kumalint/kumalint/lint"
+	"github.com/kumalint/kumalint/model"
+	"github.com/kumalint/kumalint/report"
+	"github.com/kumalint/kumalint/rules"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// fixtureNow is the day fixtures are judged on, so end-of-life findings do
+// not change as the calendar moves.
+var fixtureNow = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+
+// wantRE matches `# want: rule-id [rule-id...]` at the end of a YAML line, in
+// the manner of analysistest's `// want` comments.
+var wantRE = regexp.MustCompile(`#\s*want:\s*([a-z0-9, -]+)\s*$`)
+
+type site struct {
+	file string
+	line int
+	rule string
+}
+
+func (s site) String() string { return fmt.Sprintf("%s:%d: %s", s.file, s.line, s.rule) }
+
+// wants collects the expected findings of a fixture directory.
+func wants(t *testing.T, dir string) map[site]int {
+	t.Helper()
+	out := map[site]int{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rel, _ := filepath.Rel(dir, path)
+		sc := bufio.NewScanner(f)
+		for n := 1; sc.Scan(); n++ {
+			m := wantRE.FindStringSubmatch(sc.Text())
+			if m == nil {
+				continue
+			}
+			for _, id := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
+				if _, ok := rules.ByID(id); !ok {
+					t.Errorf("%s:%d: want names unknown rule %q", rel, n, id)
+				}
+				out[site{filepath.ToSlash(rel), n, id}]++
+			}
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func runFixture(dir string) *lint.Result {
+	return lint.Run(lint.Options{Root: dir, Paths: []string{dir}, Now: fixtureNow})
+}
+
+// TestFixtures lints every testdata/lint/<case> repository and checks that
+// the findings land exactly on the lines marked `# want:`, and nowhere else.
+func TestFixtures(t *testing.T) {
+	cases, err := filepath.Glob("../testdata/lint/*")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, dir := range cases {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			res := runFixture(dir)
+			for _, d := range res.Diagnostics {
+				if d.Level == model.LevelError {
+					t.Errorf("unexpected input error: %s: %s", d.Pos, d.Message)
+				}
+			}
+			want := wants(t, dir)
+			got := map[site]int{}
+			for _, f := range res.Findings {
+				got[site{f.Pos.File, f.Pos.Line, f.Rule}]++
+			}
+			var missing, extra []string
+			for s, n := range want {
+				if got[s] < n {
+					missing = append(missing, s.String())
+				}
+			}
+			for s, n := range got {
+				if want[s] < n {
+					extra = append(extra, s.String())
+				}
+			}
+			sort.Strings(missing)
+			sort.Strings(extra)
+			for _, m := range missing {
+				t.Errorf("missing finding: %s", m)
+			}
+			for _, e := range extra {
+				for _, f := range res.Findings {
+					if (site{f.Pos.File, f.Pos.Line, f.Rule}).String() == e {
+						t.Errorf("unexpected finding: %s: %s", e, f.Message)
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
+var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "github": "github"}
+
+// TestGolden renders every fixture in every format and compares the bytes.
+// Run `go test ./lint -update` after an intended change and review the diff.
+func TestGolden(t *testing.T) {
+	cases, _ := filepath.Glob("../testdata/lint/*")
+	for _, dir := range cases {
+		name := filepath.Base(dir)
+		res := runFixture(dir)
+		for _, format := range report.Formats {
+			t.Run(name+"/"+format, func(t *testing.T) {
+				var buf bytes.Buffer
+				rep := &report.Report{ToolVersion: "test", Rules: rules.All(), Findings: res.Findings, Diagnostics: res.Diagnostics, Files: res.Files}
+				if err := report.Write(&buf, format, rep, report.Options{}); err != nil {
+					t.Fatal(err)
+				}
+				golden := filepath.Join("..", "testdata", "golden", name+"."+goldenExt[format])
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./lint -update to create it)", err)
+				}
+				if !bytes.Equal(buf.Bytes(), want) {
+					t.Errorf("%s differs from the golden file %s (%s); run go test ./lint -update and review the diff", format, golden, firstDiff(buf.Bytes(), want))
+				}
+			})
+		}
+	}
+}
+
+// firstDiff describes the first line where got and want differ.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d: got %q, want %q", i+1, gl, wl)
+		}
+	}
+	return "same lines, different bytes"
+}
