@@ -163,7 +163,7 @@ func TestNewestAbove(t *testing.T) {
 	tests := []struct{ lower, want string }{
 		{"2.6.2", "2.8"},
 		{"2.13.10", "2.14"},
-		{"2.14.3", "3.0"},
+		{"2.14.3", "3.1"},
 		{"1.7.0", "2.0"},
 	}
 	for _, tt := range tests {
