@@ -4,6 +4,7 @@ package lint
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -134,7 +135,7 @@ func readOne(in discover.Input) ([]yamldoc.Doc, *model.Diagnostic) {
 	}
 	docs, err := yamldoc.Decode(in.Display, data)
 	if err != nil {
-		if e, ok := err.(*yamldoc.Error); ok {
+		if e := (*yamldoc.Error)(nil); errors.As(err, &e) {
 			return docs, fail(e.Pos, e.Msg)
 		}
 		return docs, fail(model.Pos{File: in.Display}, err.Error())

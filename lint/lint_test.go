@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kumalint/kumalint/docs"
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/report"
@@ -136,7 +137,7 @@ func TestGolden(t *testing.T) {
 		for _, format := range report.Formats {
 			t.Run(name+"/"+format, func(t *testing.T) {
 				var buf bytes.Buffer
-				rep := &report.Report{ToolVersion: "test", Rules: rules.All(), Findings: res.Findings, Diagnostics: res.Diagnostics, Files: res.Files}
+				rep := &report.Report{ToolVersion: "0.0.0-test", Rules: rules.All(), Findings: res.Findings, Diagnostics: res.Diagnostics, Files: res.Files}
 				if err := report.Write(&buf, format, rep, report.Options{}); err != nil {
 					t.Fatal(err)
 				}
@@ -174,8 +175,44 @@ func firstDiff(got, want []byte) string {
 			wl = w[i]
 		}
 		if gl != wl {
-			return fmt.Sprintf("line %d: got %q, want %q", i+1, gl, wl)
+			return fmt.Sprintf("line %d: got %.200q, want %.200q", i+1, gl, wl)
 		}
 	}
 	return "same lines, different bytes"
+}
+
+// TestRuleDocs checks that every rule has a page and that the example output
+// on the page is what kumalint really prints for one of the fixtures.
+func TestRuleDocs(t *testing.T) {
+	goldens, _ := filepath.Glob("../testdata/golden/*.txt")
+	var all strings.Builder
+	for _, g := range goldens {
+		b, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	exampleRE := regexp.MustCompile("(?s)```text\n(.*?)\n```")
+	for _, r := range rules.All() {
+		page, ok := docs.RulePage(r.ID)
+		if !ok {
+			t.Errorf("rule %s has no docs/rules/%s.md", r.ID, r.ID)
+			continue
+		}
+		if !strings.HasPrefix(page, "# "+r.ID+"\n") {
+			t.Errorf("docs/rules/%s.md does not start with its ID", r.ID)
+		}
+		if !strings.Contains(page, "Default level: `"+r.Level.String()+"`") {
+			t.Errorf("docs/rules/%s.md states another default level than %s", r.ID, r.Level)
+		}
+		m := exampleRE.FindStringSubmatch(page)
+		if m == nil {
+			t.Errorf("docs/rules/%s.md has no example output", r.ID)
+			continue
+		}
+		if !strings.Contains(all.String(), m[1]) {
+			t.Errorf("docs/rules/%s.md example output is not produced by any fixture:\n%s", r.ID, m[1])
+		}
+	}
 }

@@ -36,10 +36,10 @@ func (l Line) Name() string { return fmt.Sprintf("%d.%d", l.Major, l.Minor) }
 
 // Train is a product's release lines in order.
 type Train struct {
-	Product model.Product
-	Lines   []Line
+	Product  model.Product
+	Lines    []Line
 	DataAsOf time.Time
-	index   map[[2]int]int
+	index    map[[2]int]int
 }
 
 // Policy is the upgrade policy: the trains and the allowed skew.
@@ -256,7 +256,7 @@ type Window struct {
 	Newest string // the upper tier's line, "2.9"
 	// Entry is set when the major's entry rule narrowed the window (3.x can
 	// only be reached from 2.14).
-	Entry string
+	Entry                string
 	oldestPos, newestPos int
 }
 

@@ -57,10 +57,7 @@ func writeSARIF(w io.Writer, r *Report) error {
 		return err
 	}
 	run := sarif.NewRunWithInformationURI("kumalint", InformationURI)
-	run.Tool.Driver.WithVersion(r.ToolVersion)
-	if !strings.HasPrefix(r.ToolVersion, "dev") && r.ToolVersion != "" {
-		run.Tool.Driver.WithSemanticVersion(r.ToolVersion)
-	}
+	run.Tool.Driver.WithVersion(strings.TrimPrefix(r.ToolVersion, "v"))
 	index := map[string]int{}
 	for i, rule := range r.Rules {
 		index[rule.ID] = i

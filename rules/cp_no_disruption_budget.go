@@ -8,7 +8,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// CPNoDisruptionBudget: a multi-instance control plane that a node drain can
+// CPNoDisruptionBudget reports a multi-instance control plane that a node drain can
 // take down entirely. The chart offers controlPlane.podDisruptionBudget since
 // 1.7 (domain.md §1.2).
 var CPNoDisruptionBudget = &Rule{

@@ -6,8 +6,8 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// CPSingleReplica: a control plane that can run with fewer than two instances.
-// Policy: "run more than one CP instance per zone" to avoid downtime while it
+// CPSingleReplica reports a control plane that can run with fewer than two instances.
+// Policy reports "run more than one CP instance per zone" to avoid downtime while it
 // restarts on the new version (domain.md §0); the memory store keeps state per
 // process and so can never be shared by two instances (domain.md §1.2).
 var CPSingleReplica = &Rule{

@@ -6,7 +6,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// DataplaneAhead: a data plane newer than its control plane. Policy: upgrade
+// DataplaneAhead reports a data plane newer than its control plane. Policy: upgrade
 // the control plane first, then the data planes (domain.md §0, "Upgrade order").
 var DataplaneAhead = &Rule{
 	ID:    "dataplane-ahead",

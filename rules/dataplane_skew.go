@@ -6,7 +6,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// DataplaneSkew: a data plane more than two release lines behind its control
+// DataplaneSkew reports a data plane more than two release lines behind its control
 // plane. Policy: "kuma-dp follows the same rule against kuma-cp: dp 1.4 with
 // cp 1.6 is allowed, dp 1.3 with cp 1.6 is not" (domain.md §0).
 var DataplaneSkew = &Rule{

@@ -9,7 +9,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// EndOfLife: a version whose line no longer gets fixes. Dates are the
+// EndOfLife reports a version whose line no longer gets fixes. Dates are the
 // products' own (domain.md §6.1); --now sets the day compared against.
 var EndOfLife = &Rule{
 	ID:    "end-of-life",

@@ -6,7 +6,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// MixedProduct: Kuma and Kong Mesh components joined in one deployment. Kong
+// MixedProduct reports Kuma and Kong Mesh components joined in one deployment. Kong
 // Mesh 1.x is numbered one minor ahead of the Kuma it is built on (domain.md
 // §2.2), so even equal-looking versions are not the same release.
 var MixedProduct = &Rule{
@@ -17,7 +17,7 @@ var MixedProduct = &Rule{
 		"features and, for 1.x, its own version numbers (Kong Mesh 1.9 is built on Kuma 1.8). A Kuma data plane " +
 		"under a Kong Mesh control plane, or a Kuma zone under a Kong Mesh global, is not a supported combination.",
 	Remediation: "Use one product's images throughout a deployment: kong/… for Kong Mesh, kumahq/… for Kuma.",
-	Run: runMixedProduct,
+	Run:         runMixedProduct,
 }
 
 func runMixedProduct(p *Pass) {
@@ -30,7 +30,7 @@ func runMixedProduct(p *Pass) {
 			Pos: lower.Image.Pos,
 			Message: fmt.Sprintf("%s is %s (%s) but %s is %s (%s); one deployment must run one product",
 				lower.Describe(), lower.Product.Title(), lower.Image.Value.Ref, upper.Describe(), upper.Product.Title(), upper.Image.Value.Ref),
-			Fix: fmt.Sprintf("use the %s image for %s", upper.Product.Title(), lower.Describe()),
+			Fix:     fmt.Sprintf("use the %s image for %s", upper.Product.Title(), lower.Describe()),
 			Related: []model.Related{{Pos: upper.Image.Pos, Message: upper.Describe() + ": " + upper.Product.Title()}},
 			Key:     p.key(lower, upper),
 		})

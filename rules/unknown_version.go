@@ -6,7 +6,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// UnknownVersion: a version that was never released, a tag that is not a
+// UnknownVersion reports a version that was never released, a tag that is not a
 // version, or a preview build whose skew cannot be checked (domain.md §5:
 // Kuma treats preview builds as compatible with everything).
 var UnknownVersion = &Rule{
@@ -18,7 +18,7 @@ var UnknownVersion = &Rule{
 		"the image will fail to pull or run something other than intended. Preview builds " +
 		"(X.Y.Z-preview.v<sha>) are reported as notes: like Kuma itself, kumalint cannot check their skew.",
 	Remediation: "Use a released version. The release lines kumalint knows are listed by `kumalint explain unknown-version`.",
-	Run: runUnknownVersion,
+	Run:         runUnknownVersion,
 }
 
 func runUnknownVersion(p *Pass) {

@@ -6,7 +6,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// UnpinnedVersion: an image whose tag does not say which version runs.
+// UnpinnedVersion reports an image whose tag does not say which version runs.
 // `latest` makes skew undecidable (domain.md §7).
 var UnpinnedVersion = &Rule{
 	ID:    "unpinned-version",

@@ -6,7 +6,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// ZoneAhead: a zone control plane newer than its global. Policy: "Multizone:
+// ZoneAhead reports a zone control plane newer than its global. Policy: "Multizone:
 // global CP first, then zone CPs, then DPs" (domain.md §0).
 var ZoneAhead = &Rule{
 	ID:    "zone-ahead",

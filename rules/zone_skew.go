@@ -6,7 +6,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// ZoneSkew: a zone control plane more than two release lines behind its global
+// ZoneSkew reports a zone control plane more than two release lines behind its global
 // control plane. Policy: "zone 1.4 with global 1.6 is allowed, zone 1.3 is
 // not" (domain.md §0).
 var ZoneSkew = &Rule{

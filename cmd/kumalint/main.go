@@ -65,7 +65,7 @@ func toolVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "dev"
+	return "0.0.0-dev"
 }
 
 type lintFlags struct {
