@@ -50,7 +50,12 @@ func (d Doc) Pos(n *yaml.Node) model.Pos {
 	return model.Pos{File: d.File, Line: n.Line, Col: n.Column}
 }
 
-var lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	lineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	// The yaml package reports parser errors (unlike scanner errors) with a
+	// 0-based line; these are the parser's messages.
+	parserErrorRE = regexp.MustCompile(`^(did not find expected (<|key|node content|'-' indicator|',' or)|found (duplicate %|incompatible YAML|undefined tag))`)
+)
 
 // Decode reads every document of data. Documents before a syntax error are
 // returned together with the error, so one broken document does not hide the
@@ -97,6 +102,9 @@ func syntaxError(file string, err error) error {
 	msg := err.Error()
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if parserErrorRE.MatchString(m[2]) {
+			line++
+		}
 		return &Error{Pos: model.Pos{File: file, Line: line}, Msg: "invalid YAML: " + m[2]}
 	}
 	return &Error{Pos: model.Pos{File: file}, Msg: "invalid YAML: " + msg}

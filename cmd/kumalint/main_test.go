@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// kumalint runs the CLI in-process and returns its exit code and output.
+func kumalint(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+const repo = "../.."
+
+func TestLintExample(t *testing.T) {
+	code, out, _ := kumalint(t, "lint", filepath.Join(repo, "examples/multizone"), "--now", "2026-09-01")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFindings, out)
+	}
+	for _, want := range []string{
+		"examples/multizone/zone-east/kuma-zone.yaml:55:13: warning cp-single-replica:",
+		"examples/multizone/zone-east/kuma-zone.yaml:100:22: error dataplane-skew:",
+		"examples/multizone/zone-west/kuma-zone.yaml:81:18: error zone-ahead:",
+		"3 findings (2 errors, 1 warning, 0 notes) in 3 files",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestFailOn(t *testing.T) {
+	dir := filepath.Join(repo, "examples/multizone")
+	tests := []struct {
+		failOn string
+		want   int
+	}{
+		{"error", exitFindings},
+		{"warning", exitFindings},
+		{"note", exitFindings},
+		{"none", exitOK},
+	}
+	for _, tt := range tests {
+		if code, _, _ := kumalint(t, "lint", dir, "--now", "2026-09-01", "--fail-on", tt.failOn); code != tt.want {
+			t.Errorf("--fail-on %s: exit %d, want %d", tt.failOn, code, tt.want)
+		}
+	}
+	// Only a warning and notes: below the default threshold.
+	if code, out, _ := kumalint(t, "lint", filepath.Join(repo, "testdata/lint/versions"), "--now", "2026-09-01"); code != exitOK {
+		t.Errorf("warnings only: exit %d, want 0\n%s", code, out)
+	}
+	if code, _, _ := kumalint(t, "lint", filepath.Join(repo, "testdata/lint/versions"), "--now", "2026-09-01", "--fail-on", "warning"); code != exitFindings {
+		t.Errorf("warnings with --fail-on warning: exit %d, want 1", code)
+	}
+}
+
+// The exit code does not depend on the format (istioctl analyze's json exit-0 bug).
+func TestExitCodeIndependentOfFormat(t *testing.T) {
+	for _, f := range []string{"text", "json", "sarif", "github"} {
+		if code, _, _ := kumalint(t, "lint", filepath.Join(repo, "examples/multizone"), "--format", f); code != exitFindings {
+			t.Errorf("--format %s: exit %d, want 1", f, code)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := filepath.Join(repo, "testdata/bad")
+	code, out, _ := kumalint(t, "lint", dir, "--now", "2026-09-01")
+	if code != exitError {
+		t.Fatalf("exit %d, want %d\n%s", code, exitError, out)
+	}
+	for _, want := range []string{
+		"testdata/bad/binary.yaml:2: error binary content (NUL byte): not a YAML file",
+		"testdata/bad/broken.yaml:121: error invalid YAML: did not find expected ',' or ']'",
+		"testdata/bad/latin1.yaml:4: error invalid UTF-8: YAML must be UTF-8 text",
+		"testdata/bad/no-containers.yaml:1:1: warning Deployment kuma-control-plane has no containers",
+		// The documents before the broken one are still linted.
+		"testdata/bad/broken.yaml:47:13: warning cp-single-replica:",
+		"3 inputs could not be read",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// An empty file found by walking is not an error; named explicitly, it is.
+	if strings.Contains(out, "empty.yaml") {
+		t.Errorf("walked empty file reported:\n%s", out)
+	}
+	code, out, _ = kumalint(t, "lint", filepath.Join(dir, "empty.yaml"))
+	if code != exitError || !strings.Contains(out, "testdata/bad/empty.yaml: error empty file: nothing to lint") {
+		t.Errorf("explicit empty file: exit %d\n%s", code, out)
+	}
+	code, out, _ = kumalint(t, "lint", filepath.Join(repo, "testdata/no-such-dir"))
+	if code != exitError || !strings.Contains(out, "no-such-dir: error no such file or directory") {
+		t.Errorf("missing path: exit %d\n%s", code, out)
+	}
+}
+
+func TestBadInputInSARIFAndJSON(t *testing.T) {
+	dir := filepath.Join(repo, "testdata/bad")
+	_, out, _ := kumalint(t, "lint", dir, "--format", "sarif")
+	var log struct {
+		Runs []struct {
+			Results     []json.RawMessage
+			Invocations []struct {
+				ExecutionSuccessful        bool `json:"executionSuccessful"`
+				ToolExecutionNotifications []struct {
+					Level string `json:"level"`
+				} `json:"toolExecutionNotifications"`
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	inv := log.Runs[0].Invocations[0]
+	if inv.ExecutionSuccessful {
+		t.Error("executionSuccessful is true with unreadable inputs")
+	}
+	errs := 0
+	for _, n := range inv.ToolExecutionNotifications {
+		if n.Level == "error" {
+			errs++
+		}
+	}
+	if errs != 3 || len(log.Runs[0].Results) == 0 {
+		t.Errorf("got %d error notifications and %d results, want 3 and some", errs, len(log.Runs[0].Results))
+	}
+
+	_, out, _ = kumalint(t, "lint", dir, "--format", "json")
+	var rep struct {
+		Findings []json.RawMessage `json:"findings"`
+		Errors   []struct {
+			Location struct {
+				File string `json:"file"`
+				Line int    `json:"line"`
+			} `json:"location"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 3 || len(rep.Findings) == 0 {
+		t.Errorf("json: %d errors and %d findings", len(rep.Errors), len(rep.Findings))
+	}
+}
+
+func TestFormatsPairWithOutputs(t *testing.T) {
+	sarifFile := filepath.Join(t.TempDir(), "out.sarif")
+	code, out, _ := kumalint(t, "lint", filepath.Join(repo, "examples/multizone"), "--format", "sarif", "--output", sarifFile, "--format", "text")
+	if code != exitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	b, err := os.ReadFile(sarifFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(`"version": "2.1.0"`)) {
+		t.Errorf("%s is not SARIF", sarifFile)
+	}
+	if !strings.Contains(out, "error zone-ahead:") || strings.Contains(out, `"version"`) {
+		t.Errorf("stdout is not the text report:\n%s", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"lint", "--format", "xml"},
+		{"lint", "--fail-on", "fatal"},
+		{"lint", "--now", "yesterday"},
+		{"lint", "--output", "a", "--output", "b"},
+		{"lint", "--no-such-flag"},
+		{"explain", "no-such-rule"},
+		{"explain"},
+		{"rules", "--format", "yaml"},
+		{"frobnicate"},
+	} {
+		code, _, errOut := kumalint(t, args...)
+		if code != exitError || !strings.HasPrefix(errOut, "kumalint: ") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}
+
+func TestRulesExplainVersion(t *testing.T) {
+	code, out, _ := kumalint(t, "rules", "--format", "json")
+	var list []struct{ ID, Level string }
+	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil || len(list) != 10 {
+		t.Errorf("rules --format json: exit %d, %v, %d rules", code, err, len(list))
+	}
+	code, out, _ = kumalint(t, "rules")
+	if code != 0 || !strings.Contains(out, "dataplane-skew") || !strings.HasPrefix(out, "RULE") {
+		t.Errorf("rules: exit %d\n%s", code, out)
+	}
+	code, out, _ = kumalint(t, "explain", "zone-ahead")
+	if code != 0 || !strings.HasPrefix(out, "# zone-ahead\n") {
+		t.Errorf("explain: exit %d\n%s", code, out)
+	}
+	code, out, _ = kumalint(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "kumalint ") {
+		t.Errorf("version: exit %d %q", code, out)
+	}
+}
