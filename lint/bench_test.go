@@ -1,0 +1,142 @@
+package lint_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kumalint/kumalint/lint"
+)
+
+// renderedCP writes a control-plane Deployment, Service, HPA and PDB shaped
+// like the kuma chart's output, plus a zone ingress.
+func renderedCP(version, mode, zone string) string {
+	var env strings.Builder
+	add := func(k, v string) { fmt.Fprintf(&env, "            - name: %s\n              value: %q\n", k, v) }
+	add("KUMA_ENVIRONMENT", "kubernetes")
+	add("KUMA_INJECTOR_INIT_CONTAINER_IMAGE", "docker.io/kumahq/kuma-init:"+version)
+	add("KUMA_MODE", mode)
+	if mode == "zone" {
+		add("KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS", "grpcs://kds.mesh.example.com:5685")
+		add("KUMA_MULTIZONE_ZONE_NAME", zone)
+	}
+	add("KUMA_RUNTIME_KUBERNETES_INJECTOR_SIDECAR_CONTAINER_IMAGE", "docker.io/kumahq/kuma-dp:"+version)
+	add("KUMA_STORE_TYPE", "kubernetes")
+	return fmt.Sprintf(`---
+apiVersion: v1
+kind: Service
+metadata:
+  name: kuma-global-zone-sync
+  namespace: kuma-system
+  annotations:
+    external-dns.alpha.kubernetes.io/hostname: kds-%[3]s.mesh.example.com
+spec:
+  type: LoadBalancer
+  selector:
+    app: kuma-control-plane
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kuma-control-plane
+  namespace: kuma-system
+  labels:
+    app: kuma-control-plane
+spec:
+  selector:
+    matchLabels:
+      app: kuma-control-plane
+  template:
+    metadata:
+      labels:
+        app: kuma-control-plane
+    spec:
+      containers:
+        - name: control-plane
+          image: "docker.io/kumahq/kuma-cp:%[1]s"
+          env:
+%[2]s          args: [run, --config-file=/etc/kuma.io/kuma-control-plane/config.yaml]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: kuma-control-plane
+  namespace: kuma-system
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: kuma-control-plane
+  minReplicas: 2
+  maxReplicas: 5
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: kuma-control-plane
+  namespace: kuma-system
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: kuma-control-plane
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kuma-ingress
+  namespace: kuma-system
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: kuma-ingress
+  template:
+    metadata:
+      labels:
+        app: kuma-ingress
+    spec:
+      containers:
+        - name: ingress
+          image: "docker.io/kumahq/kuma-dp:%[1]s"
+          env:
+            - name: KUMA_CONTROL_PLANE_URL
+              value: "https://kuma-control-plane.kuma-system:5678"
+            - name: KUMA_DATAPLANE_PROXY_TYPE
+              value: ingress
+`, version, env.String(), zone)
+}
+
+// BenchmarkLint50Zones loads and lints a rendered-manifest tree of one global
+// and 50 zones, with every tenth zone ahead of the global.
+func BenchmarkLint50Zones(b *testing.B) {
+	root := b.TempDir()
+	writeFile := func(rel, body string) {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	writeFile("global/kuma.yaml", renderedCP("2.12.3", "global", "global"))
+	for i := range 50 {
+		v := "2.12.3"
+		if i%10 == 0 {
+			v = "2.13.1"
+		}
+		writeFile(fmt.Sprintf("zones/zone-%02d/kuma.yaml", i), renderedCP(v, "zone", fmt.Sprintf("zone-%02d", i)))
+	}
+	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow}
+	if res := lint.Run(opts); len(res.Findings) != 5 || res.Failed() {
+		b.Fatalf("got %d findings, failed=%v; want 5 zone-ahead", len(res.Findings), res.Failed())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		lint.Run(opts)
+	}
+}
