@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -213,6 +214,30 @@ func TestRuleDocs(t *testing.T) {
 		}
 		if !strings.Contains(all.String(), m[1]) {
 			t.Errorf("docs/rules/%s.md example output is not produced by any fixture:\n%s", r.ID, m[1])
+		}
+	}
+}
+
+// TestDeterministic renders every fixture with one and with eight threads:
+// the bytes must not change.
+func TestDeterministic(t *testing.T) {
+	render := func(procs int) []byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		var buf bytes.Buffer
+		cases, _ := filepath.Glob("../testdata/lint/*")
+		for _, dir := range cases {
+			res := runFixture(dir)
+			rep := &report.Report{ToolVersion: "0.0.0-test", Rules: rules.All(), Findings: res.Findings, Diagnostics: res.Diagnostics, Files: res.Files}
+			if err := report.Write(&buf, "sarif", rep, report.Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return buf.Bytes()
+	}
+	one := render(1)
+	for range 3 {
+		if !bytes.Equal(one, render(8)) {
+			t.Fatal("output differs between GOMAXPROCS=1 and GOMAXPROCS=8")
 		}
 	}
 }
