@@ -76,11 +76,18 @@ func runCPSingleReplica(p *Pass) {
 		}
 		p.Report(model.Finding{
 			Pos: pos,
-			Message: fmt.Sprintf("%s can run with %d instance (%s); the upgrade policy asks for more than one control-plane instance %s so that a restart on the new version causes no downtime",
-				c.Describe(), n, source, perWhat(c)),
+			Message: fmt.Sprintf("%s can run with %s (%s); the upgrade policy asks for more than one control-plane instance %s so that a restart on the new version causes no downtime",
+				c.Describe(), instanceCount(n), source, perWhat(c)),
 			Fix:     fix,
 			Related: []model.Related{{Pos: c.Object.Pos, Message: c.Object.String()}},
 			Key:     p.key(c),
 		})
 	}
+}
+
+func instanceCount(n int) string {
+	if n == 1 {
+		return "1 instance"
+	}
+	return itoa(n) + " instances"
 }
