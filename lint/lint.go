@@ -42,14 +42,7 @@ type Result struct {
 }
 
 // Failed reports whether some input could not be read: exit code 2.
-func (r *Result) Failed() bool {
-	for _, d := range r.Diagnostics {
-		if d.Level == model.LevelError {
-			return true
-		}
-	}
-	return false
-}
+func (r *Result) Failed() bool { return model.Unreadable(r.Diagnostics) > 0 }
 
 // Run lints opts.Paths.
 func Run(opts Options) *Result {

@@ -104,3 +104,15 @@ type Diagnostic struct {
 	Level   Level // LevelError makes the run exit 2
 	Message string
 }
+
+// Unreadable counts the diagnostics that mean an input could not be read:
+// any of them makes the run exit 2.
+func Unreadable(ds []Diagnostic) int {
+	n := 0
+	for _, d := range ds {
+		if d.Level == LevelError {
+			n++
+		}
+	}
+	return n
+}

@@ -97,18 +97,14 @@ func writeSARIF(w io.Writer, r *Report) error {
 		}
 		run.AddResult(res)
 	}
-	failed := false
 	var notes []*sarif.Notification
 	for _, d := range r.Diagnostics {
-		if d.Level == model.LevelError {
-			failed = true
-		}
 		notes = append(notes, sarif.NewNotification().
 			WithLevel(sarifLevel(d.Level)).
 			WithTextMessage(d.Message).
 			WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(physical(d.Pos))}))
 	}
-	inv := run.AddInvocation(!failed)
+	inv := run.AddInvocation(model.Unreadable(r.Diagnostics) == 0)
 	if len(notes) > 0 {
 		inv.WithToolExecutionNotifications(notes)
 	}

@@ -53,12 +53,7 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		}
 	}
 	errs, warns, notes := counts(r.Findings)
-	unread := 0
-	for _, d := range r.Diagnostics {
-		if d.Level == model.LevelError {
-			unread++
-		}
-	}
+	unread := model.Unreadable(r.Diagnostics)
 	summary := fmt.Sprintf("%s (%s, %s, %s) in %s",
 		plural(len(r.Findings), "finding", "findings"), plural(errs, "error", "errors"), plural(warns, "warning", "warnings"),
 		plural(notes, "note", "notes"), plural(r.Files, "file", "files"))
