@@ -131,12 +131,14 @@ func BenchmarkLint50Zones(b *testing.B) {
 		writeFile(fmt.Sprintf("zones/zone-%02d/kuma.yaml", i), renderedCP(v, "zone", fmt.Sprintf("zone-%02d", i)))
 	}
 	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow}
-	if res := lint.Run(opts); len(res.Findings) != 5 || res.Failed() {
-		b.Fatalf("got %d findings, failed=%v; want 5 zone-ahead", len(res.Findings), res.Failed())
+	if res, err := lint.Run(opts); err != nil || len(res.Findings) != 5 || res.Failed() {
+		b.Fatalf("got %v, err %v; want 5 zone-ahead findings", res, err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		lint.Run(opts)
+		if _, err := lint.Run(opts); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -31,6 +32,11 @@ type Options struct {
 	Now    time.Time
 	Policy *policy.Policy // nil: the embedded release table
 	Rules  []*rules.Rule  // nil: all rules
+	// Base is a git revision to compare with (PR mode): the same paths are
+	// linted at that revision, rules about changes run, and findings already
+	// present there are lowered to notes unless All is set.
+	Base string
+	All  bool
 }
 
 // Result is everything a run found.
@@ -38,14 +44,17 @@ type Result struct {
 	Findings    []model.Finding
 	Diagnostics []model.Diagnostic
 	Graph       *model.Graph
-	Files       int // files read
+	// Before is the graph at Options.Base, nil without it.
+	Before *model.Graph
+	Files  int // files read
 }
 
 // Failed reports whether some input could not be read: exit code 2.
 func (r *Result) Failed() bool { return model.Unreadable(r.Diagnostics) > 0 }
 
-// Run lints opts.Paths.
-func Run(opts Options) *Result {
+// Run lints opts.Paths. The error is a --base revision that cannot be read
+// (a *BaseError); problems with single inputs are diagnostics in the result.
+func Run(opts Options) (*Result, error) {
 	if opts.Policy == nil {
 		opts.Policy = policy.Default()
 	}
@@ -56,21 +65,121 @@ func Run(opts Options) *Result {
 		opts.Paths = []string{"."}
 	}
 	res := &Result{}
-	inputs, diags := discover.Walk(opts.Root, opts.Paths)
-	res.Diagnostics = append(res.Diagnostics, diags...)
-	res.Files = len(inputs)
-
-	docs, diags := readAll(inputs)
-	res.Diagnostics = append(res.Diagnostics, diags...)
-
-	comps, diags := kube.Load(docs)
-	res.Diagnostics = append(res.Diagnostics, diags...)
-
-	res.Graph = topology.Build(comps)
-	res.Diagnostics = append(res.Diagnostics, res.Graph.Notes...)
-	res.Findings = rules.Run(res.Graph, opts.Policy, opts.Now, opts.Rules)
+	res.Graph, res.Diagnostics, res.Files = build(opts.Root, opts.Paths)
+	var prior []*model.Component
+	if opts.Base != "" {
+		before, diags, err := buildBase(opts)
+		if err != nil {
+			return nil, err
+		}
+		res.Before = before
+		res.Diagnostics = append(res.Diagnostics, diags...)
+		prior = topology.Match(before, res.Graph)
+	}
+	res.Findings = rules.Run(res.Graph, res.Before, prior, opts.Policy, opts.Now, opts.Rules)
+	if res.Before != nil {
+		existing := rules.Run(res.Before, nil, nil, opts.Policy, opts.Now, opts.Rules)
+		markExisting(res.Findings, existing, res.Graph, prior, opts.All)
+	}
 	SortDiagnostics(res.Diagnostics)
-	return res
+	return res, nil
+}
+
+// build runs discover → load → graph over paths.
+func build(root string, paths []string) (*model.Graph, []model.Diagnostic, int) {
+	inputs, diags := discover.Walk(root, paths)
+	docs, more := readAll(inputs)
+	diags = append(diags, more...)
+	comps, more := kube.Load(docs)
+	diags = append(diags, more...)
+	g := topology.Build(comps)
+	diags = append(diags, g.Notes...)
+	return g, diags, len(inputs)
+}
+
+// buildBase builds the graph of the same paths at opts.Base. Its problems are
+// reported as notes: they are the base revision's, not this change's.
+func buildBase(opts Options) (*model.Graph, []model.Diagnostic, error) {
+	absRoot, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, nil, &BaseError{opts.Base, err}
+	}
+	var rels []string
+	for _, p := range opts.Paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, nil, &BaseError{opts.Base, err}
+		}
+		rel, err := filepath.Rel(absRoot, abs)
+		if err != nil || !filepath.IsLocal(rel) && rel != "." {
+			return nil, nil, &BaseError{opts.Base, fmt.Errorf("%s is outside the repository %s", p, absRoot)}
+		}
+		rels = append(rels, filepath.ToSlash(rel))
+	}
+	dir, err := checkoutBase(absRoot, opts.Base, rels)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	var paths []string
+	for _, rel := range rels {
+		// A path the change adds is simply empty at the base.
+		if p := filepath.Join(dir, filepath.FromSlash(rel)); exists(p) {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return topology.Build(nil), nil, nil
+	}
+	g, diags, _ := build(dir, paths)
+	for i := range diags {
+		diags[i].Level = model.LevelNote
+		diags[i].Message = "at base " + opts.Base + ": " + diags[i].Message
+	}
+	return g, diags, nil
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// markExisting lowers to notes the findings that were already present at the
+// base revision and that the change did not make worse, so that a pull request
+// fails only for what it introduces. Findings match by key, with each base
+// component's identity renamed to its match at head (files move).
+func markExisting(head, base []model.Finding, g *model.Graph, prior []*model.Component, all bool) {
+	rename := map[string]string{}
+	for id, b := range prior {
+		if b != nil {
+			rename[b.Identity()] = g.Components[id].Identity()
+		}
+	}
+	type was struct {
+		level  model.Level
+		degree int
+	}
+	before := map[string]was{}
+	for _, f := range base {
+		parts := strings.Split(f.Key, rules.KeySep)
+		for i, part := range parts {
+			if to, ok := rename[part]; ok {
+				parts[i] = to
+			}
+		}
+		before[strings.Join(parts, rules.KeySep)] = was{f.Level, f.Degree}
+	}
+	for i := range head {
+		f := &head[i]
+		w, ok := before[f.Key]
+		if !ok || f.Level > w.level || f.Degree > w.degree {
+			continue
+		}
+		f.Existing = true
+		if !all {
+			f.Level = model.LevelNote
+		}
+	}
 }
 
 // readAll reads and decodes the inputs on every core, keeping input order.

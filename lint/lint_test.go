@@ -29,7 +29,9 @@ var fixtureNow = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 
 // wantRE matches `# want: rule-id [rule-id...]` at the end of a YAML line, in
 // the manner of analysistest's `// want` comments.
-var wantRE = regexp.MustCompile(`#\s*want:\s*([a-z0-9, -]+)\s*$`)
+// In PR-mode fixtures, `rule-id@base` wants a finding already present at the
+// base revision.
+var wantRE = regexp.MustCompile(`#\s*want:\s*([a-z0-9@, -]+)\s*$`)
 
 type site struct {
 	file string
@@ -60,7 +62,7 @@ func wants(t *testing.T, dir string) map[site]int {
 				continue
 			}
 			for _, id := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
-				if _, ok := rules.ByID(id); !ok {
+				if _, ok := rules.ByID(strings.TrimSuffix(id, "@base")); !ok {
 					t.Errorf("%s:%d: want names unknown rule %q", rel, n, id)
 				}
 				out[site{filepath.ToSlash(rel), n, id}]++
@@ -75,7 +77,11 @@ func wants(t *testing.T, dir string) map[site]int {
 }
 
 func runFixture(dir string) *lint.Result {
-	return lint.Run(lint.Options{Root: dir, Paths: []string{dir}, Now: fixtureNow})
+	res, err := lint.Run(lint.Options{Root: dir, Paths: []string{dir}, Now: fixtureNow})
+	if err != nil {
+		panic(err) // no Base: Run cannot fail
+	}
+	return res
 }
 
 // TestFixtures lints every testdata/lint/<case> repository and checks that
@@ -93,37 +99,50 @@ func TestFixtures(t *testing.T) {
 					t.Errorf("unexpected input error: %s: %s", d.Pos, d.Message)
 				}
 			}
-			want := wants(t, dir)
-			got := map[site]int{}
-			for _, f := range res.Findings {
-				got[site{f.Pos.File, f.Pos.Line, f.Rule}]++
-			}
-			var missing, extra []string
-			for s, n := range want {
-				if got[s] < n {
-					missing = append(missing, s.String())
-				}
-			}
-			for s, n := range got {
-				if want[s] < n {
-					extra = append(extra, s.String())
-				}
-			}
-			sort.Strings(missing)
-			sort.Strings(extra)
-			for _, m := range missing {
-				t.Errorf("missing finding: %s", m)
-			}
-			for _, e := range extra {
-				for _, f := range res.Findings {
-					if (site{f.Pos.File, f.Pos.Line, f.Rule}).String() == e {
-						t.Errorf("unexpected finding: %s: %s", e, f.Message)
-						break
-					}
-				}
-			}
+			checkWants(t, wants(t, dir), res.Findings)
 		})
 	}
+}
+
+// checkWants compares findings with the `# want:` sites.
+func checkWants(t *testing.T, want map[site]int, findings []model.Finding) {
+	t.Helper()
+	got := map[site]int{}
+	for _, f := range findings {
+		got[siteOf(f)]++
+	}
+	var missing, extra []string
+	for s, n := range want {
+		if got[s] < n {
+			missing = append(missing, s.String())
+		}
+	}
+	for s, n := range got {
+		if want[s] < n {
+			extra = append(extra, s.String())
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	for _, m := range missing {
+		t.Errorf("missing finding: %s", m)
+	}
+	for _, e := range extra {
+		for _, f := range findings {
+			if siteOf(f).String() == e {
+				t.Errorf("unexpected finding: %s: %s", e, f.Message)
+				break
+			}
+		}
+	}
+}
+
+func siteOf(f model.Finding) site {
+	rule := f.Rule
+	if f.Existing {
+		rule += "@base"
+	}
+	return site{f.Pos.File, f.Pos.Line, rule}
 }
 
 var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "github": "github"}
@@ -135,32 +154,38 @@ func TestGolden(t *testing.T) {
 	for _, dir := range cases {
 		name := filepath.Base(dir)
 		res := runFixture(dir)
-		for _, format := range report.Formats {
-			t.Run(name+"/"+format, func(t *testing.T) {
-				var buf bytes.Buffer
-				rep := &report.Report{ToolVersion: "0.0.0-test", Rules: rules.All(), Findings: res.Findings, Diagnostics: res.Diagnostics, Files: res.Files}
-				if err := report.Write(&buf, format, rep, report.Options{}); err != nil {
+		checkGoldens(t, name, &report.Report{ToolVersion: "0.0.0-test", Rules: rules.All(), Findings: res.Findings, Diagnostics: res.Diagnostics, Files: res.Files})
+	}
+}
+
+// checkGoldens renders rep in every format and compares it with
+// testdata/golden/<name>.<ext>, or rewrites those with -update.
+func checkGoldens(t *testing.T, name string, rep *report.Report) {
+	t.Helper()
+	for _, format := range report.Formats {
+		t.Run(name+"/"+format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := report.Write(&buf, format, rep, report.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("..", "testdata", "golden", name+"."+goldenExt[format])
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("..", "testdata", "golden", name+"."+goldenExt[format])
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
+				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
 				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./lint -update to create it)", err)
-				}
-				if !bytes.Equal(buf.Bytes(), want) {
-					t.Errorf("%s differs from the golden file %s (%s); run go test ./lint -update and review the diff", format, golden, firstDiff(buf.Bytes(), want))
-				}
-			})
-		}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./lint -update to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("%s differs from the golden file %s (%s); run go test ./lint -update and review the diff", format, golden, firstDiff(buf.Bytes(), want))
+			}
+		})
 	}
 }
 

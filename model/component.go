@@ -2,6 +2,7 @@ package model
 
 import (
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -99,6 +100,9 @@ type Component struct {
 	Replicas      Field[int]
 	Scaling       *Scaling
 	Budget        *Budget
+	// Flags are the experimental settings stated for this control plane
+	// (KUMA_EXPERIMENTAL_* environment variables), in the order found.
+	Flags []Flag
 	// Addresses are the host names this control plane answers to (service
 	// names and their DNS forms), used to join zones and data planes to it.
 	Addresses []string
@@ -111,6 +115,29 @@ type Component struct {
 	// Owner is the control plane whose injector supplies this data plane's
 	// image; nil for data planes that run their own kuma-dp.
 	Owner *Component
+}
+
+// Flag is one experimental setting of a control plane, named by its
+// environment variable.
+type Flag struct {
+	Env   string
+	Value Field[string]
+}
+
+// On reports whether the flag is switched on.
+func (f Flag) On() bool {
+	v, err := strconv.ParseBool(strings.TrimSpace(f.Value.Value))
+	return err == nil && v
+}
+
+// Flag returns the control plane's flag set through env, if stated.
+func (c *Component) Flag(env string) (Flag, bool) {
+	for _, f := range c.Flags {
+		if f.Env == env {
+			return f, true
+		}
+	}
+	return Flag{}, false
 }
 
 // IsCP reports whether c is a control plane.

@@ -95,6 +95,13 @@ type Finding struct {
 	// Key identifies the finding independently of line numbers (rule,
 	// component identities), for fingerprints and baselines.
 	Key string
+	// Degree is how bad the finding is on the rule's own scale (release lines
+	// of skew, say), so that PR mode can tell a finding the change made worse
+	// from one it left alone. Zero when the rule has no scale.
+	Degree int
+	// Existing marks, in PR mode, a finding already present at the base
+	// revision and not made worse by the change.
+	Existing bool
 }
 
 // Diagnostic is a problem with the input itself rather than with the mesh:

@@ -48,6 +48,21 @@ type Policy struct {
 	trains  map[model.Product]*Train
 	// entry maps a major to the line every path into it must pass through.
 	entry map[int][2]int
+	flags []Flag
+}
+
+// Flag is an experimental setting that is not backward compatible.
+type Flag struct {
+	Name string // as in the kuma-cp config: experimental.<Name>
+	Env  string // KUMA_EXPERIMENTAL_…
+	Helm string // the chart's values key, when it has its own
+	// DowngradeUnsafe: it must be switched off and rolled out before a
+	// downgrade.
+	DowngradeUnsafe bool
+	// defaultOn is the range of lines (as [major, minor]; zero until: open)
+	// where the flag is on without being set.
+	defaultOnFrom, defaultOnUntil [2]int
+	hasDefaultOn, hasUntil        bool
 }
 
 var (
@@ -79,6 +94,16 @@ type fileFormat struct {
 	Policy struct {
 		MaxSkewLines int `yaml:"maxSkewLines"`
 	} `yaml:"policy"`
+	ExperimentalFlags []struct {
+		Name            string `yaml:"name"`
+		Env             string `yaml:"env"`
+		Helm            string `yaml:"helm"`
+		DowngradeUnsafe bool   `yaml:"downgradeUnsafe"`
+		DefaultOn       *struct {
+			From  string `yaml:"from"`
+			Until string `yaml:"until"`
+		} `yaml:"defaultOn"`
+	} `yaml:"experimentalFlags"`
 	Majors []struct {
 		Major     int    `yaml:"major"`
 		EntryFrom string `yaml:"entryFrom"`
@@ -107,6 +132,26 @@ func Parse(data []byte) (*Policy, error) {
 			return nil, fmt.Errorf("majors %d: %w", m.Major, err)
 		}
 		p.entry[m.Major] = [2]int{mj, mn}
+	}
+	for _, ff := range f.ExperimentalFlags {
+		if ff.Name == "" || !strings.HasPrefix(ff.Env, "KUMA_EXPERIMENTAL_") {
+			return nil, fmt.Errorf("experimentalFlags %q: needs a name and a KUMA_EXPERIMENTAL_ env", ff.Name)
+		}
+		fl := Flag{Name: ff.Name, Env: ff.Env, Helm: ff.Helm, DowngradeUnsafe: ff.DowngradeUnsafe}
+		if d := ff.DefaultOn; d != nil {
+			mj, mn, err := splitLine(d.From)
+			if err != nil {
+				return nil, fmt.Errorf("experimentalFlags %s defaultOn: %w", ff.Name, err)
+			}
+			fl.defaultOnFrom, fl.hasDefaultOn = [2]int{mj, mn}, true
+			if d.Until != "" {
+				if mj, mn, err = splitLine(d.Until); err != nil {
+					return nil, fmt.Errorf("experimentalFlags %s defaultOn: %w", ff.Name, err)
+				}
+				fl.defaultOnUntil, fl.hasUntil = [2]int{mj, mn}, true
+			}
+		}
+		p.flags = append(p.flags, fl)
 	}
 	names := make([]string, 0, len(f.Products))
 	for name := range f.Products {
@@ -363,4 +408,51 @@ func (p *Policy) NewestAbove(prod model.Product, lower model.Version) string {
 		}
 	}
 	return lower.Line()
+}
+
+// Flag looks up a not-backward-compatible experimental flag by its
+// environment variable.
+func (p *Policy) Flag(env string) (Flag, bool) {
+	for _, f := range p.flags {
+		if f.Env == env {
+			return f, true
+		}
+	}
+	return Flag{}, false
+}
+
+// DefaultOn reports whether the flag is already on, unset, at version v.
+func (p *Policy) DefaultOn(prod model.Product, f Flag, v model.Version) bool {
+	if !f.hasDefaultOn {
+		return false
+	}
+	t := p.Train(prod)
+	pos := t.Position(v.Major, v.Minor)
+	if pos < t.Position(f.defaultOnFrom[0], f.defaultOnFrom[1]) {
+		return false
+	}
+	return !f.hasUntil || pos <= t.Position(f.defaultOnUntil[0], f.defaultOnUntil[1])
+}
+
+// Steps lists the release lines an upgrade from one version to another passes
+// through, the target's line last: each step at most MaxSkew lines and every
+// major entered through its entry line (2.12 -> 3.0 is 2.14, 3.0). It is
+// empty when to is not above from.
+func (p *Policy) Steps(prod model.Product, from, to model.Version) []string {
+	t := p.Train(prod)
+	target := t.Position(to.Major, to.Minor)
+	var out []string
+	for cur := from; t.Position(cur.Major, cur.Minor) < target; {
+		next := p.NewestAbove(prod, cur)
+		nv := model.ParseVersion(next + ".0")
+		if t.Position(nv.Major, nv.Minor) >= target {
+			next, nv = to.Line(), to
+		}
+		if t.Position(nv.Major, nv.Minor) <= t.Position(cur.Major, cur.Minor) {
+			break // the table allows no step up; never loop
+		}
+		out = append(out, next)
+		cur = nv
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,6 +170,68 @@ func TestNewestAbove(t *testing.T) {
 	for _, tt := range tests {
 		if got := p.NewestAbove(model.ProductKuma, v(tt.lower)); got != tt.want {
 			t.Errorf("NewestAbove(%s) = %s, want %s", tt.lower, got, tt.want)
+		}
+	}
+}
+
+func TestSteps(t *testing.T) {
+	p := Default()
+	tests := []struct {
+		prod     model.Product
+		from, to string
+		want     string
+	}{
+		// The examples of the upgrade pages and the migration paths (domain.md §0).
+		{model.ProductKuma, "1.2.3", "1.6.0", "1.4 1.6"},
+		{model.ProductKuma, "1.4.1", "1.6.0", "1.6"},
+		{model.ProductKongMesh, "2.9.0", "2.13.0", "2.11 2.13"},
+		{model.ProductKongMesh, "2.11.0", "2.13.0", "2.13"},
+		{model.ProductKuma, "2.12.1", "3.0.0", "2.14 3.0"},
+		{model.ProductKuma, "2.9.3", "3.0.1", "2.11 2.13 2.14 3.0"},
+		{model.ProductKuma, "2.8.0", "3.0.0", "2.10 2.12 2.14 3.0"},
+		{model.ProductKuma, "2.13.2", "3.0.0", "2.14 3.0"},
+		// Kuma 1.8 -> 2.0 is one line: there was no 1.9.
+		{model.ProductKuma, "1.7.0", "2.1.0", "2.0 2.1"},
+		// Patch moves and downgrades need no step.
+		{model.ProductKuma, "2.9.1", "2.9.3", ""},
+		{model.ProductKuma, "2.11.0", "2.9.0", ""},
+	}
+	for _, tt := range tests {
+		got := strings.Join(p.Steps(tt.prod, v(tt.from), v(tt.to)), " ")
+		if got != tt.want {
+			t.Errorf("Steps(%s %s -> %s) = %q, want %q", tt.prod, tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+func TestFlags(t *testing.T) {
+	p := Default()
+	f, ok := p.Flag("KUMA_EXPERIMENTAL_USE_TAG_FIRST_VIRTUAL_OUTBOUND_MODEL")
+	if !ok || !f.DowngradeUnsafe || f.Name != "useTagFirstVirtualOutboundModel" {
+		t.Fatalf("Flag(use tag first) = %+v, %v", f, ok)
+	}
+	if _, ok := p.Flag("KUMA_EXPERIMENTAL_SIDECAR_CONTAINERS"); ok {
+		t.Error("sidecarContainers is per proxy, not a mixed-version hazard")
+	}
+	delta, _ := p.Flag("KUMA_EXPERIMENTAL_KDS_DELTA_ENABLED")
+	vips, _ := p.Flag("KUMA_EXPERIMENTAL_KUBE_OUTBOUNDS_AS_VIPS")
+	tests := []struct {
+		f    Flag
+		ver  string
+		want bool
+	}{
+		{delta, "2.3.0", false},
+		{delta, "2.5.0", true},
+		{delta, "2.8.4", true},
+		{delta, "2.9.0", false},
+		{vips, "2.1.0", false},
+		{vips, "2.2.0", true},
+		{vips, "3.0.0", true},
+		{f, "2.9.0", false},
+	}
+	for _, tt := range tests {
+		if got := p.DefaultOn(model.ProductKuma, tt.f, v(tt.ver)); got != tt.want {
+			t.Errorf("DefaultOn(%s, %s) = %v, want %v", tt.f.Name, tt.ver, got, tt.want)
 		}
 	}
 }

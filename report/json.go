@@ -12,6 +12,7 @@ import (
 type jsonReport struct {
 	Schema   int           `json:"schemaVersion"`
 	Tool     jsonTool      `json:"tool"`
+	Base     string        `json:"base,omitempty"` // PR mode: the revision compared with
 	Findings []jsonFinding `json:"findings"`
 	Errors   []jsonDiag    `json:"errors"`
 	Notices  []jsonDiag    `json:"notices"`
@@ -39,6 +40,8 @@ type jsonFinding struct {
 	Related     []jsonLocation `json:"related,omitempty"`
 	Fingerprint string         `json:"fingerprint"`
 	HelpURI     string         `json:"helpUri"`
+	// Existing: in PR mode, already present at the base revision.
+	Existing bool `json:"existing,omitempty"`
 }
 
 type jsonDiag struct {
@@ -67,6 +70,7 @@ func writeJSON(w io.Writer, r *Report) error {
 		Errors:   []jsonDiag{},
 		Notices:  []jsonDiag{},
 		Summary:  jsonSummary{Files: r.Files},
+		Base:     r.Base,
 	}
 	for _, f := range r.Findings {
 		jf := jsonFinding{
@@ -77,6 +81,7 @@ func writeJSON(w io.Writer, r *Report) error {
 			Location:    loc(f.Pos, ""),
 			Fingerprint: Fingerprint(f),
 			HelpURI:     RuleURL(f.Rule),
+			Existing:    f.Existing,
 		}
 		for _, rel := range f.Related {
 			jf.Related = append(jf.Related, loc(rel.Pos, rel.Message))

@@ -24,6 +24,8 @@ type Report struct {
 	Findings    []model.Finding
 	Diagnostics []model.Diagnostic
 	Files       int
+	// Base is the revision compared with in PR mode (lint --base), "" otherwise.
+	Base string
 }
 
 // Formats lists the format names Write accepts.

@@ -90,6 +90,14 @@ func writeSARIF(w io.Writer, r *Report) error {
 		if i, ok := index[f.Rule]; ok {
 			res.WithRuleIndex(i)
 		}
+		if r.Base != "" {
+			// PR mode: code scanning can tell what the change introduced.
+			state := "new"
+			if f.Existing {
+				state = "unchanged"
+			}
+			res.WithBaselineState(state)
+		}
 		for i, rel := range f.Related {
 			res.AddRelatedLocation(sarif.NewLocationWithPhysicalLocation(physical(rel.Pos)).
 				WithId(i + 1).

@@ -44,7 +44,11 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, d.Pos.String()), paint(levelColor(d.Level), d.Level.String()), d.Message)
 	}
 	for _, f := range r.Findings {
-		fmt.Fprintf(bw, "%s: %s %s: %s\n", paint(ansiBold, f.Pos.String()), paint(levelColor(f.Level), f.Level.String()), f.Rule, f.Message)
+		rule := f.Rule
+		if f.Existing {
+			rule += " (already at base)"
+		}
+		fmt.Fprintf(bw, "%s: %s %s: %s\n", paint(ansiBold, f.Pos.String()), paint(levelColor(f.Level), f.Level.String()), rule, f.Message)
 		if f.Fix != "" {
 			fmt.Fprintf(bw, "    %s %s\n", paint(ansiDim, "fix:"), f.Fix)
 		}
@@ -59,6 +63,9 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 		plural(notes, "note", "notes"), plural(r.Files, "file", "files"))
 	if unread > 0 {
 		summary += "; " + plural(unread, "input", "inputs") + " could not be read"
+	}
+	if r.Base != "" {
+		summary += "; compared with " + r.Base
 	}
 	fmt.Fprintln(bw, paint(ansiBold, summary))
 	return bw.Flush()

@@ -22,8 +22,8 @@ var DataplaneAhead = &Rule{
 
 func runDataplaneAhead(p *Pass) {
 	for _, tp := range pairs(p, model.EdgeDataplane) {
-		if tp.behind >= 0 {
-			continue
+		if tp.behind >= 0 || p.upgradedPast(tp) {
+			continue // not ahead, or ahead because of this change: upgrade-order's finding
 		}
 		lower, upper := tp.lower, tp.upper
 		what, _ := setting(lower)
@@ -35,6 +35,7 @@ func runDataplaneAhead(p *Pass) {
 				lower.Version().Line(), steps(-tp.behind, p.Policy.MaxSkew), what, upper.Version()),
 			Related: tp.related(),
 			Key:     p.key(lower, upper),
+			Degree:  -tp.behind,
 		})
 	}
 }

@@ -37,6 +37,7 @@ func runDataplaneSkew(p *Pass) {
 				what, tp.window.Oldest, upper.Version(), after, p.Policy.NewestAbove(tp.prod, lower.Version())),
 			Related: tp.related(),
 			Key:     p.key(lower, upper),
+			Degree:  tp.behind,
 		})
 	}
 }

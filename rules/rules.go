@@ -27,12 +27,25 @@ type Rule struct {
 
 // Pass is what a rule sees and how it reports.
 type Pass struct {
-	Graph  *model.Graph
+	Graph *model.Graph
+	// Before is the graph at the base revision in PR mode (lint --base), nil
+	// otherwise. Rules about changes run only when it is set.
+	Before *model.Graph
 	Policy *policy.Policy
 	Now    time.Time
 
 	rule     *Rule
+	prior    []*model.Component // by Graph component ID: the same component in Before
 	findings []model.Finding
+}
+
+// Prior returns c as it was at the base revision, or nil when c is new or
+// there is no base.
+func (p *Pass) Prior(c *model.Component) *model.Component {
+	if c.ID < len(p.prior) {
+		return p.prior[c.ID]
+	}
+	return nil
 }
 
 // Report records a finding of the running rule. A zero Level takes the
@@ -52,10 +65,14 @@ func All() []*Rule {
 		CPSingleReplica,
 		DataplaneAhead,
 		DataplaneSkew,
+		Downgrade,
 		EndOfLife,
+		ExperimentalFlagSkew,
 		MixedProduct,
 		UnknownVersion,
 		UnpinnedVersion,
+		UpgradeJump,
+		UpgradeOrder,
 		ZoneAhead,
 		ZoneSkew,
 	}
@@ -74,10 +91,12 @@ func ByID(id string) (*Rule, bool) {
 }
 
 // Run applies rules to the graph and returns the findings in a stable order.
-func Run(g *model.Graph, pol *policy.Policy, now time.Time, rules []*Rule) []model.Finding {
+// before is the graph at the base revision in PR mode (nil otherwise) and
+// prior maps g's component IDs to their match in it (topology.Match).
+func Run(g, before *model.Graph, prior []*model.Component, pol *policy.Policy, now time.Time, rules []*Rule) []model.Finding {
 	var out []model.Finding
 	for _, r := range rules {
-		p := &Pass{Graph: g, Policy: pol, Now: now, rule: r}
+		p := &Pass{Graph: g, Before: before, Policy: pol, Now: now, rule: r, prior: prior}
 		r.Run(p)
 		out = append(out, p.findings...)
 	}
@@ -98,14 +117,19 @@ func Sort(fs []model.Finding) {
 	})
 }
 
+// KeySep separates the parts of a finding's Key: the rule ID, then the
+// identities of the components it is about, then anything rule-specific. A
+// newline cannot occur in an identity.
+const KeySep = "\n"
+
 // key builds a finding's line-independent identity from the components it
-// is about.
+// is about, and extra rule-specific parts.
 func (p *Pass) key(comps ...*model.Component) string {
 	parts := []string{p.rule.ID}
 	for _, c := range comps {
 		parts = append(parts, c.Identity())
 	}
-	return strings.Join(parts, "||")
+	return strings.Join(parts, KeySep)
 }
 
 // imageLabel is "kuma-dp 2.5.3" for messages.

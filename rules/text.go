@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/kumalint/kumalint/model"
 )
@@ -37,4 +39,30 @@ func steps(distance, maxLines int) string {
 		return ""
 	}
 	return " (in steps of at most " + lines(maxLines) + ")"
+}
+
+// release names the version to move to on a line: its newest known patch
+// ("2.11.18"), or "2.11.x" when the table does not know it.
+func release(p *Pass, prod model.Product, line string) string {
+	v := model.ParseVersion(line + ".0")
+	if l, ok := p.Policy.Train(prod).Lookup(v); ok && l.Latest >= 0 {
+		return fmt.Sprintf("%s.%d", line, l.Latest)
+	}
+	return line + ".x"
+}
+
+// path joins upgrade steps for messages: "2.8, then 2.10".
+func path(steps []string) string { return strings.Join(steps, ", then ") }
+
+// imageSetting names the setting that holds c's version.
+func imageSetting(c *model.Component) string {
+	if c.IsCP() {
+		name := c.Image.Value.Name
+		if name == "" {
+			name = string(c.Image.Value.Binary)
+		}
+		return "the " + name + " image of " + c.Object.String()
+	}
+	what, _ := setting(c)
+	return what
 }

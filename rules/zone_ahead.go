@@ -21,8 +21,8 @@ var ZoneAhead = &Rule{
 
 func runZoneAhead(p *Pass) {
 	for _, tp := range pairs(p, model.EdgeZone) {
-		if tp.behind >= 0 {
-			continue
+		if tp.behind >= 0 || p.upgradedPast(tp) {
+			continue // not ahead, or ahead because of this change: upgrade-order's finding
 		}
 		lower, upper := tp.lower, tp.upper
 		p.Report(model.Finding{
@@ -33,6 +33,7 @@ func runZoneAhead(p *Pass) {
 				lower.Version().Line(), steps(-tp.behind, p.Policy.MaxSkew), upper.Version()),
 			Related: tp.related(),
 			Key:     p.key(lower, upper),
+			Degree:  -tp.behind,
 		})
 	}
 }

@@ -35,6 +35,7 @@ func runZoneSkew(p *Pass) {
 				tp.window.Oldest, p.Policy.NewestAbove(tp.prod, lower.Version())),
 			Related: tp.related(),
 			Key:     p.key(lower, upper),
+			Degree:  tp.behind,
 		})
 	}
 }

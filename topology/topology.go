@@ -204,3 +204,50 @@ func settleProducts(g *model.Graph) {
 		}
 	}
 }
+
+// Match pairs the components of a graph with those of the same deployment at
+// an earlier revision, for PR mode. It returns, per component ID of after, the
+// matching component of before (nil for a new component). Components match by
+// their full identity first; what is left matches on the identity without the
+// directory (role, zone, object and container), when that is unique on both
+// sides, so that moving a file does not read as removing and adding a
+// component.
+func Match(before, after *model.Graph) []*model.Component {
+	out := make([]*model.Component, len(after.Components))
+	if before == nil {
+		return out
+	}
+	byIdentity := map[string]*model.Component{}
+	for _, c := range before.Components {
+		byIdentity[c.Identity()] = c
+	}
+	used := map[*model.Component]bool{}
+	for i, c := range after.Components {
+		if b, ok := byIdentity[c.Identity()]; ok {
+			out[i], used[b] = b, true
+		}
+	}
+	loose := func(comps []*model.Component, skip func(int, *model.Component) bool) map[string][]*model.Component {
+		m := map[string][]*model.Component{}
+		for i, c := range comps {
+			if !skip(i, c) {
+				k := looseIdentity(c)
+				m[k] = append(m[k], c)
+			}
+		}
+		return m
+	}
+	left := loose(before.Components, func(_ int, c *model.Component) bool { return used[c] })
+	right := loose(after.Components, func(i int, _ *model.Component) bool { return out[i] != nil })
+	for k, cs := range right {
+		if bs := left[k]; len(cs) == 1 && len(bs) == 1 {
+			out[cs[0].ID] = bs[0]
+		}
+	}
+	return out
+}
+
+// looseIdentity is a component's identity without its directory.
+func looseIdentity(c *model.Component) string {
+	return strings.Join([]string{string(c.Kind), string(c.DPKind), string(c.Role.Value), c.Zone.Value, c.Object.String(), c.Container}, "|")
+}

@@ -73,6 +73,8 @@ type lintFlags struct {
 	outputs []string
 	failOn  string
 	now     string
+	base    string
+	all     bool
 }
 
 func lintCmd(code *int) *cobra.Command {
@@ -98,6 +100,8 @@ linted and reported).`,
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "file for the format in the same position (default stdout)")
 	fl.StringVar(&f.failOn, "fail-on", "error", "lowest level that makes the exit code 1: error, warning, note or none")
 	fl.StringVar(&f.now, "now", "", "the date end-of-life is judged on, YYYY-MM-DD (default today)")
+	fl.StringVar(&f.base, "base", "", "PR mode: compare with the tree at this git revision; findings already there become notes")
+	fl.BoolVar(&f.all, "all", false, "with --base: keep the level of findings already present at the base revision")
 	return cmd
 }
 
@@ -128,8 +132,15 @@ func runLint(cmd *cobra.Command, f lintFlags, args []string) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
-	res := lint.Run(lint.Options{Root: repoRoot(cwd), Paths: args, Now: now})
+	if f.all && f.base == "" {
+		return exitError, errors.New("--all only applies with --base")
+	}
+	res, err := lint.Run(lint.Options{Root: repoRoot(cwd), Paths: args, Now: now, Base: f.base, All: f.all})
+	if err != nil {
+		return exitError, err
+	}
 	rep := &report.Report{
+		Base:        f.base,
 		ToolVersion: toolVersion(),
 		Rules:       rules.All(),
 		Findings:    res.Findings,

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kumalint/kumalint/internal/gittest"
+	"github.com/kumalint/kumalint/rules"
 )
 
 // kumalint runs the CLI in-process and returns its exit code and output.
@@ -194,7 +197,7 @@ func TestUsageErrors(t *testing.T) {
 func TestRulesExplainVersion(t *testing.T) {
 	code, out, _ := kumalint(t, "rules", "--format", "json")
 	var list []struct{ ID, Level string }
-	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil || len(list) != 10 {
+	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil || len(list) != len(rules.All()) {
 		t.Errorf("rules --format json: exit %d, %v, %d rules", code, err, len(list))
 	}
 	code, out, _ = kumalint(t, "rules")
@@ -209,4 +212,52 @@ func TestRulesExplainVersion(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "kumalint ") {
 		t.Errorf("version: exit %d %q", code, out)
 	}
+}
+
+// TestBase runs PR mode from inside a repository, as the GitHub Action does.
+func TestBase(t *testing.T) {
+	abs, err := filepath.Abs(filepath.Join(repo, "testdata", "diff", "zone-first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := gittest.Repo(t, filepath.Join(abs, "base"), filepath.Join(abs, "head"))
+	t.Chdir(dir)
+
+	code, out, errOut := kumalint(t, "lint", "--base", "HEAD~1", "--now", "2026-09-01")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	contains(t, out, "zone/kuma.yaml:81:18: error upgrade-order:", "compared with HEAD~1")
+
+	// Against itself nothing changed: no change rule fires.
+	code, out, _ = kumalint(t, "lint", "--base", "HEAD", "--now", "2026-09-01")
+	if code != 0 || strings.Contains(out, "upgrade-order") {
+		t.Errorf("--base HEAD: exit %d\n%s", code, out)
+	}
+
+	// A path that the change adds is empty at the base: everything in it is new.
+	if err := os.MkdirAll("added", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile("zone/kuma.yaml")
+	if err := os.WriteFile("added/kuma.yaml", data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = kumalint(t, "lint", "--base", "HEAD", "--now", "2026-09-01", "added")
+	if code != 0 || errOut != "" {
+		t.Errorf("new path: exit %d\n%s%s", code, out, errOut)
+	}
+
+	for _, args := range [][]string{
+		{"lint", "--base", "no-such-ref"},
+		{"lint", "--base", "--upload-pack=evil"},
+		{"lint", "--all"},
+	} {
+		code, _, errOut := kumalint(t, args...)
+		if code != 2 || !strings.HasPrefix(errOut, "kumalint: ") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a kumalint: error", args, code, errOut)
+		}
+	}
+	_, _, errOut = kumalint(t, "lint", "--base", "no-such-ref")
+	contains(t, errOut, "--base no-such-ref: no such commit", "git fetch --depth=1 origin no-such-ref")
 }

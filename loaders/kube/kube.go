@@ -10,6 +10,7 @@ package kube
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,6 +35,8 @@ const (
 	envControlPlaneURL   = "KUMA_CONTROL_PLANE_URL"
 	envDataplaneProxyTyp = "KUMA_DATAPLANE_PROXY_TYPE"
 	kongMeshEnvPrefix    = "KMESH_"
+	// KUMA_EXPERIMENTAL_<FLAG> sets experimental.<flag> (domain.md §1.6, §6.2).
+	envExperimentalPrefix = "KUMA_EXPERIMENTAL_"
 )
 
 // object is one Kubernetes object of a document (or of a List's items).
@@ -365,6 +368,7 @@ func newCP(o *object, hasReplicas bool, c container, podLabels map[string]string
 	}
 	comp.Zone = str(envZoneName, envRemoteZone)
 	comp.GlobalAddress = str(envGlobalAddress, envRemoteGlobalAddr)
+	comp.Flags = experimentalFlags(c.env)
 
 	spec := yamldoc.Path(o.node, "spec")
 	switch {
@@ -416,6 +420,19 @@ func newCP(o *object, hasReplicas bool, c container, podLabels map[string]string
 		})
 	}
 	return cp
+}
+
+// experimentalFlags collects the KUMA_EXPERIMENTAL_* settings, sorted by name
+// (env is a map). Which of them matter is the policy's business.
+func experimentalFlags(env map[string]envVar) []model.Flag {
+	var out []model.Flag
+	for name, e := range env {
+		if strings.HasPrefix(name, envExperimentalPrefix) && !e.fromRef {
+			out = append(out, model.Flag{Env: name, Value: e.value})
+		}
+	}
+	slices.SortFunc(out, func(a, b model.Flag) int { return strings.Compare(a.Env, b.Env) })
+	return out
 }
 
 func sameNamespace(a, b string) bool { return a == "" || b == "" || a == b }
