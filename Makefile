@@ -21,7 +21,7 @@ fmt:
 
 # Rewrite testdata/golden after an intended output change; review the diff.
 golden:
-	$(GO) test ./lint -run TestGolden -update
+	$(GO) test ./lint ./plan ./report -run "Golden|Diff" -update
 
 validate-sarif:
 	bash .ci/validate-sarif

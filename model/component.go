@@ -112,8 +112,9 @@ type Component struct {
 	// CPAddress is the control-plane URL a data plane was given
 	// (KUMA_CONTROL_PLANE_URL / --cp-address).
 	CPAddress Field[string]
-	// Owner is the control plane whose injector supplies this data plane's
-	// image; nil for data planes that run their own kuma-dp.
+	// Owner is the control plane this data plane's image moves with: the one
+	// whose injector supplies it (sidecar, init), or the one a zone proxy was
+	// deployed with. Nil for data planes that pin their own kuma-dp.
 	Owner *Component
 }
 
@@ -173,6 +174,25 @@ func (c *Component) Describe() string {
 		b.WriteString(string(c.DPKind) + " " + c.Object.Name)
 	}
 	return b.String()
+}
+
+// Setting names what a person edits to change c's version.
+func (c *Component) Setting() string {
+	switch {
+	case c.IsCP():
+		name := c.Image.Value.Name
+		if name == "" {
+			name = string(c.Image.Value.Binary)
+		}
+		return "the " + name + " image of " + c.Object.String()
+	case c.DPKind == DPInjected:
+		return "the injector's sidecar image " + c.Container + " (Helm: dataPlane.image.tag)"
+	case c.DPKind == DPInit:
+		return "the injector's init image " + c.Container + " (Helm: dataPlane.initImage.tag)"
+	case c.DPKind == DPIngress, c.DPKind == DPEgress:
+		return "the image of " + c.Object.String()
+	}
+	return "the image of container " + c.Container + " in " + c.Object.String()
 }
 
 // Identity is a stable name for the component that does not depend on line

@@ -67,9 +67,12 @@ func writeSARIF(w io.Writer, r *Report) error {
 			md = help
 		}
 		md += "\n\n[Rule documentation](" + RuleURL(rule.ID) + ")\n"
-		run.AddRule(rule.ID).
-			WithName(ruleName(rule.ID)).
-			WithShortDescription(sarif.NewMultiformatMessageString(rule.Short)).
+		sr := run.AddRule(rule.ID)
+		// SARIF wants a name that differs from the id; "downgrade" has none.
+		if name := ruleName(rule.ID); !strings.EqualFold(name, rule.ID) {
+			sr.WithName(name)
+		}
+		sr.WithShortDescription(sarif.NewMultiformatMessageString(rule.Short)).
 			WithFullDescription(sarif.NewMultiformatMessageString(rule.Full)).
 			WithHelpURI(RuleURL(rule.ID)).
 			WithHelp(sarif.NewMultiformatMessageString(help).WithMarkdown(md)).

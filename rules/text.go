@@ -21,16 +21,10 @@ func lines(n int) string {
 // setting names what to edit to change a data plane's version, and what to do
 // after editing it.
 func setting(c *model.Component) (what, after string) {
-	switch c.DPKind {
-	case model.DPInjected:
-		return "the injector's sidecar image " + c.Container + " (Helm: dataPlane.image.tag)",
-			"; then restart the meshed workloads so their sidecars are re-injected"
-	case model.DPInit:
-		return "the injector's init image " + c.Container + " (Helm: dataPlane.initImage.tag)", ""
-	case model.DPIngress, model.DPEgress:
-		return "the image of " + c.Object.String(), ""
+	if c.DPKind == model.DPInjected {
+		return c.Setting(), "; then restart the meshed workloads so their sidecars are re-injected"
 	}
-	return "the image of container " + c.Container + " in " + c.Object.String(), ""
+	return c.Setting(), ""
 }
 
 // steps reminds that a move of more than max lines takes several upgrades.
@@ -55,14 +49,4 @@ func release(p *Pass, prod model.Product, line string) string {
 func path(steps []string) string { return strings.Join(steps, ", then ") }
 
 // imageSetting names the setting that holds c's version.
-func imageSetting(c *model.Component) string {
-	if c.IsCP() {
-		name := c.Image.Value.Name
-		if name == "" {
-			name = string(c.Image.Value.Binary)
-		}
-		return "the " + name + " image of " + c.Object.String()
-	}
-	what, _ := setting(c)
-	return what
-}
+func imageSetting(c *model.Component) string { return c.Setting() }

@@ -48,9 +48,25 @@ func Build(comps []*model.Component) *model.Graph {
 			join(g, c, servers, model.EdgeDataplane, c.CPAddress.Value, "control plane")
 		}
 	}
+	releaseZoneProxies(g)
 	g.Environments = environments(g)
 	settleProducts(g)
 	return g
+}
+
+// releaseZoneProxies makes a zone ingress or egress deployed with its control
+// plane (the same unit: rendered from the same chart) move with it. The chart
+// gives zone proxies the data-plane image, whose tag defaults to the chart's
+// appVersion like the control plane's (domain.md §1.3), so a chart upgrade
+// moves both in one change, which is how they are meant to move.
+func releaseZoneProxies(g *model.Graph) {
+	for _, e := range g.Edges {
+		c, cp := g.Components[e.From], g.Components[e.To]
+		if e.Kind == model.EdgeDataplane && c.Owner == nil && (c.DPKind == model.DPIngress || c.DPKind == model.DPEgress) &&
+			path.Clean(c.Unit) == path.Clean(cp.Unit) {
+			c.Owner = cp
+		}
+	}
 }
 
 // join adds one edge from c to the candidate it names or is nearest to.

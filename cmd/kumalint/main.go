@@ -50,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetArgs(args)
-	root.AddCommand(lintCmd(&code), rulesCmd(), explainCmd(), versionCmd())
+	root.AddCommand(lintCmd(&code), rulesCmd(), explainCmd(), graphCmd(&code), planCmd(&code), versionCmd())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(stderr, "kumalint:", err)
 		return exitError

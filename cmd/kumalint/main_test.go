@@ -261,3 +261,38 @@ func TestBase(t *testing.T) {
 	_, _, errOut = kumalint(t, "lint", "--base", "no-such-ref")
 	contains(t, errOut, "--base no-such-ref: no such commit", "git fetch --depth=1 origin no-such-ref")
 }
+
+func TestPlanAndGraph(t *testing.T) {
+	example := filepath.Join(repo, "examples", "multizone")
+	code, out, errOut := kumalint(t, "plan", example, "--to", "2.13")
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+	contains(t, out, "4 steps", "Step 1: global control plane to 2.11", "Step 2: zone control planes to 2.11",
+		"Step 3: global control plane to 2.13", "Step 4: zone control planes to 2.13")
+
+	code, out, _ = kumalint(t, "graph", example, "--format", "mermaid")
+	if code != 0 {
+		t.Fatalf("graph: exit %d", code)
+	}
+	contains(t, out, "flowchart TB", `-. "zone-ahead" .->`)
+
+	// Bad input: the plan and graph of what could be read, and exit 2.
+	code, out, errOut = kumalint(t, "graph", filepath.Join(repo, "testdata", "bad"))
+	if code != 2 || !strings.Contains(errOut, "broken.yaml:121") || !strings.Contains(out, "deployment 1") {
+		t.Errorf("graph of bad input: exit %d\n%s%s", code, out, errOut)
+	}
+
+	for _, args := range [][]string{
+		{"plan", example},
+		{"plan", example, "--to", "latest"},
+		{"plan", example, "--to", "2.13", "--format", "html"},
+		{"graph", example, "--format", "svg"},
+		{"plan", filepath.Join(repo, "testdata", "lint", "non-kuma"), "--to", "2.13"},
+	} {
+		code, _, errOut := kumalint(t, args...)
+		if code != 2 || !strings.HasPrefix(errOut, "kumalint: ") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a kumalint: error", args, code, errOut)
+		}
+	}
+}
