@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kumalint/kumalint/internal/gittest"
 	"github.com/kumalint/kumalint/lint"
+	"github.com/kumalint/kumalint/model"
 )
 
 // renderedCP writes a control-plane Deployment, Service, HPA and PDB shaped
@@ -109,10 +111,9 @@ spec:
 `, version, env.String(), zone)
 }
 
-// BenchmarkLint50Zones loads and lints a rendered-manifest tree of one global
-// and 50 zones, with every tenth zone ahead of the global.
-func BenchmarkLint50Zones(b *testing.B) {
-	root := b.TempDir()
+// write50Zones writes a rendered-manifest tree of one global and 50 zones at
+// zoneVersion, with every tenth zone at aheadVersion instead.
+func write50Zones(b *testing.B, root, zoneVersion, aheadVersion string) {
 	writeFile := func(rel, body string) {
 		p := filepath.Join(root, rel)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -124,12 +125,19 @@ func BenchmarkLint50Zones(b *testing.B) {
 	}
 	writeFile("global/kuma.yaml", renderedCP("2.12.3", "global", "global"))
 	for i := range 50 {
-		v := "2.12.3"
+		v := zoneVersion
 		if i%10 == 0 {
-			v = "2.13.1"
+			v = aheadVersion
 		}
 		writeFile(fmt.Sprintf("zones/zone-%02d/kuma.yaml", i), renderedCP(v, "zone", fmt.Sprintf("zone-%02d", i)))
 	}
+}
+
+// BenchmarkLint50Zones loads and lints a rendered-manifest tree of one global
+// and 50 zones, with every tenth zone ahead of the global.
+func BenchmarkLint50Zones(b *testing.B) {
+	root := b.TempDir()
+	write50Zones(b, root, "2.12.3", "2.13.1")
 	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow}
 	if res, err := lint.Run(opts); err != nil || len(res.Findings) != 5 || res.Failed() {
 		b.Fatalf("got %v, err %v; want 5 zone-ahead findings", res, err)
@@ -141,4 +149,42 @@ func BenchmarkLint50Zones(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkLintBase50Zones is PR mode on the same tree: the base commit has
+// every zone at 2.12.3 and the change moves five of them ahead of the global.
+// It includes git archive of the base tree.
+func BenchmarkLintBase50Zones(b *testing.B) {
+	root := b.TempDir()
+	gittest.Git(b, root, "init", "-q", "-b", "main")
+	write50Zones(b, root, "2.12.3", "2.12.3")
+	gittest.Git(b, root, "add", "-A")
+	gittest.Git(b, root, "commit", "-q", "-m", "base")
+	write50Zones(b, root, "2.12.3", "2.13.1")
+	gittest.Git(b, root, "commit", "-q", "-am", "head")
+	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow, Base: "HEAD~1"}
+	res, err := lint.Run(opts)
+	if err != nil || res.Failed() {
+		b.Fatalf("got %v, err %v", res, err)
+	}
+	if n := countRule(res.Findings, "upgrade-order"); n != 5 {
+		b.Fatalf("%d upgrade-order findings, want 5", n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := lint.Run(opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func countRule(fs []model.Finding, rule string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Rule == rule {
+			n++
+		}
+	}
+	return n
 }

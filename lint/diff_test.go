@@ -1,8 +1,10 @@
 package lint_test
 
 import (
+	"errors"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kumalint/kumalint/internal/gittest"
@@ -47,4 +49,29 @@ func TestDiffFixtures(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestBaseInShallowClone is the CI case: actions/checkout makes a depth-1
+// clone, so the base commit is missing until it is fetched. The clone and the
+// fetch use the file:// transport: no network.
+func TestBaseInShallowClone(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "diff", "zone-first")
+	origin := gittest.Repo(t, filepath.Join(dir, "base"), filepath.Join(dir, "head"))
+	baseSHA := gittest.Output(t, origin, "rev-parse", "HEAD~1")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gittest.Git(t, ".", "clone", "-q", "--depth=1", "file://"+origin, clone)
+
+	opts := lint.Options{Root: clone, Paths: []string{clone}, Now: fixtureNow, Base: baseSHA}
+	_, err := lint.Run(opts)
+	var be *lint.BaseError
+	if !errors.As(err, &be) || !strings.Contains(err.Error(), "no such commit") || !strings.Contains(err.Error(), "git fetch --depth=1 origin "+baseSHA) {
+		t.Fatalf("missing base commit: err = %v, want a BaseError that says how to fetch it", err)
+	}
+
+	gittest.Git(t, clone, "fetch", "-q", "--depth=1", "origin", baseSHA)
+	res, err := lint.Run(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWants(t, wants(t, filepath.Join(dir, "head")), res.Findings)
 }

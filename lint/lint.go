@@ -65,16 +65,29 @@ func Run(opts Options) (*Result, error) {
 		opts.Paths = []string{"."}
 	}
 	res := &Result{}
+	// The base revision is read (git archive) while the head is built.
+	type base struct {
+		graph *model.Graph
+		diags []model.Diagnostic
+		err   error
+	}
+	baseDone := make(chan base, 1)
+	if opts.Base != "" {
+		go func() {
+			g, d, err := buildBase(opts)
+			baseDone <- base{g, d, err}
+		}()
+	}
 	res.Graph, res.Diagnostics, res.Files = build(opts.Root, opts.Paths)
 	var prior []*model.Component
 	if opts.Base != "" {
-		before, diags, err := buildBase(opts)
-		if err != nil {
-			return nil, err
+		b := <-baseDone
+		if b.err != nil {
+			return nil, b.err
 		}
-		res.Before = before
-		res.Diagnostics = append(res.Diagnostics, diags...)
-		prior = topology.Match(before, res.Graph)
+		res.Before = b.graph
+		res.Diagnostics = append(res.Diagnostics, b.diags...)
+		prior = topology.Match(b.graph, res.Graph)
 	}
 	res.Findings = rules.Run(res.Graph, res.Before, prior, opts.Policy, opts.Now, opts.Rules)
 	if res.Before != nil {
