@@ -14,12 +14,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kumalint/kumalint/config"
 	"github.com/kumalint/kumalint/loaders/discover"
 	"github.com/kumalint/kumalint/loaders/kube"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/policy"
 	"github.com/kumalint/kumalint/rules"
+	"github.com/kumalint/kumalint/suppress"
 	"github.com/kumalint/kumalint/topology"
 )
 
@@ -37,6 +39,13 @@ type Options struct {
 	// present there are lowered to notes unless All is set.
 	Base string
 	All  bool
+	// Config is the .kumalint.yaml in effect; nil for none.
+	Config *config.Config
+	// NoInlineIgnores disregards kumalint:ignore comments and
+	// kumalint.io/ignore annotations.
+	NoInlineIgnores bool
+	// Baseline silences the findings it records; nil for none.
+	Baseline *suppress.Baseline
 }
 
 // Result is everything a run found.
@@ -47,6 +56,8 @@ type Result struct {
 	// Before is the graph at Options.Base, nil without it.
 	Before *model.Graph
 	Files  int // files read
+	// Stale counts baseline entries that matched no finding (fixed since).
+	Stale int
 }
 
 // Failed reports whether some input could not be read: exit code 2.
@@ -64,6 +75,18 @@ func Run(opts Options) (*Result, error) {
 	if len(opts.Paths) == 0 {
 		opts.Paths = []string{"."}
 	}
+	if cfg := opts.Config; cfg != nil {
+		if cfg.Policy.MaxSkewLines > 0 {
+			opts.Policy = opts.Policy.WithMaxSkew(cfg.Policy.MaxSkewLines)
+		}
+		var on []*rules.Rule
+		for _, r := range opts.Rules {
+			if _, enabled := cfg.Level(r.ID, r.Level); enabled {
+				on = append(on, r)
+			}
+		}
+		opts.Rules = on
+	}
 	res := &Result{}
 	// The base revision is read (git archive) while the head is built.
 	type base struct {
@@ -78,7 +101,11 @@ func Run(opts Options) (*Result, error) {
 			baseDone <- base{g, d, err}
 		}()
 	}
-	res.Graph, res.Diagnostics, res.Files = build(opts.Root, opts.Paths)
+	head := build(opts.Root, opts.Paths, opts.Config)
+	res.Graph, res.Diagnostics, res.Files = head.graph, head.diags, head.files
+	if opts.Config != nil {
+		res.Diagnostics = append(res.Diagnostics, opts.Config.Unused...)
+	}
 	var prior []*model.Component
 	if opts.Base != "" {
 		b := <-baseDone
@@ -90,24 +117,64 @@ func Run(opts Options) (*Result, error) {
 		prior = topology.Match(b.graph, res.Graph)
 	}
 	res.Findings = rules.Run(res.Graph, res.Before, prior, opts.Policy, opts.Now, opts.Rules)
+	setLevels(res.Findings, opts.Config)
 	if res.Before != nil {
 		existing := rules.Run(res.Before, nil, nil, opts.Policy, opts.Now, opts.Rules)
+		setLevels(existing, opts.Config)
 		markExisting(res.Findings, existing, res.Graph, prior, opts.All)
+	}
+	if !opts.NoInlineIgnores {
+		comps := make(map[string]*model.Component, len(res.Graph.Components))
+		for _, c := range res.Graph.Components {
+			comps[c.Identity()] = c
+		}
+		res.Diagnostics = append(res.Diagnostics, suppress.Apply(res.Findings, head.directives, comps, rules.KeySep, suppress.Options{
+			Known:   func(id string) bool { _, ok := rules.ByID(id); return ok },
+			Suggest: func(id string) string { return config.Closest(id, rules.IDs()) },
+		})...)
+	}
+	if opts.Baseline != nil {
+		res.Stale = opts.Baseline.Apply(res.Findings)
 	}
 	SortDiagnostics(res.Diagnostics)
 	return res, nil
 }
 
+// setLevels applies the configured per-rule levels.
+func setLevels(fs []model.Finding, cfg *config.Config) {
+	if cfg == nil {
+		return
+	}
+	for i := range fs {
+		if s, ok := cfg.Rules[fs[i].Rule]; ok && s.Value != config.RuleOff {
+			fs[i].Level, _ = model.ParseLevel(s.Value)
+		}
+	}
+}
+
+// built is what the pipeline up to the graph produced.
+type built struct {
+	graph      *model.Graph
+	diags      []model.Diagnostic
+	files      int
+	directives map[string][]*suppress.Directive // by report path
+}
+
 // build runs discover → load → graph over paths.
-func build(root string, paths []string) (*model.Graph, []model.Diagnostic, int) {
-	inputs, diags := discover.Walk(root, paths)
-	docs, more := readAll(inputs)
+func build(root string, paths []string, cfg *config.Config) built {
+	var skip func(string) bool
+	var envOf func(string) string
+	if cfg != nil {
+		skip, envOf = cfg.Ignored, cfg.EnvironmentOf
+	}
+	inputs, diags := discover.Walk(root, paths, skip)
+	docs, directives, more := readAll(inputs)
 	diags = append(diags, more...)
 	comps, more := kube.Load(docs)
 	diags = append(diags, more...)
-	g := topology.Build(comps)
+	g := topology.BuildWith(comps, envOf)
 	diags = append(diags, g.Notes...)
-	return g, diags, len(inputs)
+	return built{g, diags, len(inputs), directives}
 }
 
 // buildBase builds the graph of the same paths at opts.Base. Its problems are
@@ -144,7 +211,8 @@ func buildBase(opts Options) (*model.Graph, []model.Diagnostic, error) {
 	if len(paths) == 0 {
 		return topology.Build(nil), nil, nil
 	}
-	g, diags, _ := build(dir, paths)
+	b := build(dir, paths, opts.Config)
+	g, diags := b.graph, b.diags
 	for i := range diags {
 		diags[i].Level = model.LevelNote
 		diags[i].Message = "at base " + opts.Base + ": " + diags[i].Message
@@ -195,11 +263,13 @@ func markExisting(head, base []model.Finding, g *model.Graph, prior []*model.Com
 	}
 }
 
-// readAll reads and decodes the inputs on every core, keeping input order.
-func readAll(inputs []discover.Input) ([]yamldoc.Doc, []model.Diagnostic) {
+// readAll reads and decodes the inputs on every core, keeping input order,
+// and collects their ignore comments.
+func readAll(inputs []discover.Input) ([]yamldoc.Doc, map[string][]*suppress.Directive, []model.Diagnostic) {
 	type result struct {
-		docs []yamldoc.Doc
-		diag *model.Diagnostic
+		docs       []yamldoc.Doc
+		directives []*suppress.Directive
+		diag       *model.Diagnostic
 	}
 	results := make([]result, len(inputs))
 	var wg sync.WaitGroup
@@ -207,8 +277,8 @@ func readAll(inputs []discover.Input) ([]yamldoc.Doc, []model.Diagnostic) {
 	for range min(runtime.GOMAXPROCS(0), max(len(inputs), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				docs, diag := readOne(inputs[i])
-				results[i] = result{docs, diag}
+				docs, directives, diag := readOne(inputs[i])
+				results[i] = result{docs, directives, diag}
 			}
 		})
 	}
@@ -218,44 +288,49 @@ func readAll(inputs []discover.Input) ([]yamldoc.Doc, []model.Diagnostic) {
 	close(next)
 	wg.Wait()
 	var (
-		docs  []yamldoc.Doc
-		diags []model.Diagnostic
+		docs       []yamldoc.Doc
+		diags      []model.Diagnostic
+		directives = map[string][]*suppress.Directive{}
 	)
-	for _, r := range results {
+	for i, r := range results {
 		docs = append(docs, r.docs...)
 		if r.diag != nil {
 			diags = append(diags, *r.diag)
 		}
+		if len(r.directives) > 0 {
+			directives[inputs[i].Display] = r.directives
+		}
 	}
-	return docs, diags
+	return docs, directives, diags
 }
 
-func readOne(in discover.Input) ([]yamldoc.Doc, *model.Diagnostic) {
+func readOne(in discover.Input) ([]yamldoc.Doc, []*suppress.Directive, *model.Diagnostic) {
 	fail := func(pos model.Pos, msg string) *model.Diagnostic {
 		return &model.Diagnostic{Pos: pos, Level: model.LevelError, Message: msg}
 	}
 	info, err := os.Stat(in.Path)
 	if err != nil {
-		return nil, fail(model.Pos{File: in.Display}, "cannot read: "+err.Error())
+		return nil, nil, fail(model.Pos{File: in.Display}, "cannot read: "+err.Error())
 	}
 	if info.Size() > yamldoc.MaxFileSize {
-		return nil, fail(model.Pos{File: in.Display}, fmt.Sprintf("file is %d bytes, over the %d-byte limit; not read", info.Size(), yamldoc.MaxFileSize))
+		return nil, nil, fail(model.Pos{File: in.Display}, fmt.Sprintf("file is %d bytes, over the %d-byte limit; not read", info.Size(), yamldoc.MaxFileSize))
 	}
 	data, err := os.ReadFile(in.Path)
 	if err != nil {
-		return nil, fail(model.Pos{File: in.Display}, "cannot read: "+err.Error())
+		return nil, nil, fail(model.Pos{File: in.Display}, "cannot read: "+err.Error())
 	}
 	if in.Explicit && len(strings.TrimSpace(string(data))) == 0 {
-		return nil, fail(model.Pos{File: in.Display}, "empty file: nothing to lint")
+		return nil, nil, fail(model.Pos{File: in.Display}, "empty file: nothing to lint")
 	}
+	directives := suppress.Scan(in.Display, data)
 	docs, err := yamldoc.Decode(in.Display, data)
 	if err != nil {
 		if e := (*yamldoc.Error)(nil); errors.As(err, &e) {
-			return docs, fail(e.Pos, e.Msg)
+			return docs, directives, fail(e.Pos, e.Msg)
 		}
-		return docs, fail(model.Pos{File: in.Display}, err.Error())
+		return docs, directives, fail(model.Pos{File: in.Display}, err.Error())
 	}
-	return docs, nil
+	return docs, directives, nil
 }
 
 // SortDiagnostics orders diagnostics by position, then message.

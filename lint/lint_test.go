@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kumalint/kumalint/config"
 	"github.com/kumalint/kumalint/docs"
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/model"
@@ -30,7 +31,8 @@ var fixtureNow = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 // wantRE matches `# want: rule-id [rule-id...]` at the end of a YAML line, in
 // the manner of analysistest's `// want` comments.
 // In PR-mode fixtures, `rule-id@base` wants a finding already present at the
-// base revision.
+// base revision; `rule-id@suppressed` wants a finding an ignore comment or
+// annotation silenced.
 var wantRE = regexp.MustCompile(`#\s*want:\s*([a-z0-9@, -]+)\s*$`)
 
 type site struct {
@@ -62,7 +64,7 @@ func wants(t *testing.T, dir string) map[site]int {
 				continue
 			}
 			for _, id := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }) {
-				if _, ok := rules.ByID(strings.TrimSuffix(id, "@base")); !ok {
+				if _, ok := rules.ByID(strings.TrimSuffix(strings.TrimSuffix(id, "@suppressed"), "@base")); !ok {
 					t.Errorf("%s:%d: want names unknown rule %q", rel, n, id)
 				}
 				out[site{filepath.ToSlash(rel), n, id}]++
@@ -76,8 +78,17 @@ func wants(t *testing.T, dir string) map[site]int {
 	return out
 }
 
+// runFixture lints a fixture directory with its own .kumalint.yaml, if any.
 func runFixture(dir string) *lint.Result {
-	res, err := lint.Run(lint.Options{Root: dir, Paths: []string{dir}, Now: fixtureNow})
+	opts := lint.Options{Root: dir, Paths: []string{dir}, Now: fixtureNow}
+	if p := config.Find(dir, dir); p != "" {
+		cfg, err := config.Load(p, filepath.Base(p), rules.IDs())
+		if err != nil {
+			panic(err) // fixture configurations are valid
+		}
+		opts.Config = cfg
+	}
+	res, err := lint.Run(opts)
 	if err != nil {
 		panic(err) // no Base: Run cannot fail
 	}
@@ -142,10 +153,13 @@ func siteOf(f model.Finding) site {
 	if f.Existing {
 		rule += "@base"
 	}
+	if f.Suppression != nil {
+		rule += "@suppressed"
+	}
 	return site{f.Pos.File, f.Pos.Line, rule}
 }
 
-var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "github": "github"}
+var goldenExt = map[string]string{"text": "txt", "json": "json", "sarif": "sarif", "github": "github", "markdown": "md"}
 
 // TestGolden renders every fixture in every format and compares the bytes.
 // Run `go test ./lint -update` after an intended change and review the diff.

@@ -53,6 +53,9 @@ type Object struct {
 	Namespace string
 	Name      string
 	Pos       Pos // the object's first line
+	// Ignore is the object's kumalint.io/ignore annotation, as written:
+	// "rule-id[,rule-id] -- reason".
+	Ignore Field[string]
 }
 
 func (o Object) String() string {
@@ -201,6 +204,12 @@ func (c *Component) Identity() string {
 	return path.Clean(c.Unit) + "|" + c.Object.String() + "|" + string(c.Kind) + "|" + string(c.DPKind) + "|" + c.Container
 }
 
+// LooseIdentity is Identity without the directory: what is left to
+// recognise a component by when its file moves.
+func (c *Component) LooseIdentity() string {
+	return strings.Join([]string{string(c.Kind), string(c.DPKind), string(c.Role.Value), c.Zone.Value, c.Object.String(), c.Container}, "|")
+}
+
 // EdgeKind is the relation between two components.
 type EdgeKind string
 
@@ -226,6 +235,9 @@ type Graph struct {
 	// Environments partitions component IDs into independent deployments;
 	// components in different environments are never compared.
 	Environments [][]int
+	// EnvironmentNames names each environment, where the configuration
+	// does ("" otherwise).
+	EnvironmentNames []string
 	// Notes are things the topology could not decide (an ambiguous join).
 	Notes []Diagnostic
 }

@@ -3,7 +3,11 @@
 // It does no I/O; loaders fill it and rules read it.
 package model
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
 
 // Pos is a place in a source file. Line and Col are 1-based; a zero Line
 // means "the whole file".
@@ -102,6 +106,40 @@ type Finding struct {
 	// Existing marks, in PR mode, a finding already present at the base
 	// revision and not made worse by the change.
 	Existing bool
+	// LooseKey is Key with every component named without its directory: the
+	// identity a baseline falls back on when files move.
+	LooseKey string
+	// Suppression is set when an ignore comment, an annotation or a baseline
+	// silences the finding. Suppressed findings stay in SARIF (as
+	// suppressions) and leave every other output and the exit code.
+	Suppression *Suppression
+}
+
+// SuppressionKind is SARIF's: in the source, or outside it (a baseline).
+type SuppressionKind string
+
+// Suppression kinds.
+const (
+	SuppressedInSource SuppressionKind = "inSource"
+	SuppressedExternal SuppressionKind = "external"
+)
+
+// Suppression says what silenced a finding, and why.
+type Suppression struct {
+	Kind          SuppressionKind
+	Justification string
+	Pos           Pos // the comment or annotation; the baseline file
+}
+
+// Active returns the findings that are not suppressed.
+func Active(fs []Finding) []Finding {
+	out := make([]Finding, 0, len(fs))
+	for _, f := range fs {
+		if f.Suppression == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Diagnostic is a problem with the input itself rather than with the mesh:
@@ -122,4 +160,29 @@ func Unreadable(ds []Diagnostic) int {
 		}
 	}
 	return n
+}
+
+// Fingerprint identifies a finding independently of line numbers: its rule
+// and the identities of its components. SARIF's partialFingerprints and
+// baselines use it.
+func Fingerprint(f Finding) string {
+	k := f.Key
+	if k == "" {
+		k = f.Rule + "|" + f.Pos.File + "|" + f.Message
+	}
+	return hash(k)
+}
+
+// LooseFingerprint is Fingerprint without the components' directories, for
+// findings whose files moved.
+func LooseFingerprint(f Finding) string {
+	if f.LooseKey == "" {
+		return Fingerprint(f)
+	}
+	return hash(f.LooseKey)
+}
+
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:16])
 }

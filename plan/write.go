@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kumalint/kumalint/model"
+	"github.com/kumalint/kumalint/report"
 )
 
 // Formats lists the output formats of Write.
@@ -86,32 +87,27 @@ func writeMarkdown(w io.Writer, plans []*Plan) error {
 		if i > 0 {
 			fmt.Fprintln(bw)
 		}
-		fmt.Fprintf(bw, "### Upgrade plan: %s, %s\n\n", mdEscape(p.title()), steps(len(p.Steps)))
+		fmt.Fprintf(bw, "### Upgrade plan: %s, %s\n\n", report.MarkdownEscape(p.title()), steps(len(p.Steps)))
 		if len(p.Steps) > 0 {
 			fmt.Fprintf(bw, "%s\n", rollout)
 		}
 		for j, s := range p.Steps {
 			fmt.Fprintf(bw, "\n#### %s\n\n| Where | Setting | From | To |\n|---|---|---|---|\n", stepTitle(j, s))
 			for _, m := range s.Moves {
-				fmt.Fprintf(bw, "| `%s` | %s | %s | %s |\n", m.Component.Image.Pos, mdEscape(m.Component.Setting()), m.From, m.To)
+				fmt.Fprintf(bw, "| `%s` | %s | %s | %s |\n", m.Component.Image.Pos, report.MarkdownEscape(m.Component.Setting()), m.From, m.To)
 				for _, f := range m.Followers {
-					fmt.Fprintf(bw, "| `%s` | %s%s | %s | %s |\n", f.Component.Image.Pos, mdEscape(f.Component.Setting()), mdEscape(restart(f.Component)), f.From, f.To)
+					fmt.Fprintf(bw, "| `%s` | %s%s | %s | %s |\n", f.Component.Image.Pos, report.MarkdownEscape(f.Component.Setting()), report.MarkdownEscape(restart(f.Component)), f.From, f.To)
 				}
 			}
 		}
 		if len(p.Skipped) > 0 {
 			fmt.Fprintln(bw)
 			for _, s := range p.Skipped {
-				fmt.Fprintf(bw, "- Not planned: %s\n", mdEscape(s))
+				fmt.Fprintf(bw, "- Not planned: %s\n", report.MarkdownEscape(s))
 			}
 		}
 	}
 	return bw.Flush()
-}
-
-// mdEscape keeps text from breaking a Markdown table or turning into markup.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", "\\|", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "`", "\\`").Replace(s)
 }
 
 type jsonMove struct {

@@ -456,3 +456,11 @@ func (p *Policy) Steps(prod model.Product, from, to model.Version) []string {
 	}
 	return out
 }
+
+// WithMaxSkew returns a copy of the policy that allows n release lines of
+// skew and per upgrade instead of the published two.
+func (p *Policy) WithMaxSkew(n int) *Policy {
+	cp := *p
+	cp.MaxSkew = n
+	return &cp
+}

@@ -18,7 +18,7 @@ func writeGitHub(w io.Writer, r *Report) error {
 	for _, d := range r.Diagnostics {
 		writeCommand(bw, d.Level, d.Pos, "kumalint", d.Message)
 	}
-	for _, f := range r.Findings {
+	for _, f := range model.Active(r.Findings) {
 		msg := f.Message
 		if f.Fix != "" {
 			msg += "\nFix: " + f.Fix

@@ -14,9 +14,12 @@ type jsonReport struct {
 	Tool     jsonTool      `json:"tool"`
 	Base     string        `json:"base,omitempty"` // PR mode: the revision compared with
 	Findings []jsonFinding `json:"findings"`
-	Errors   []jsonDiag    `json:"errors"`
-	Notices  []jsonDiag    `json:"notices"`
-	Summary  jsonSummary   `json:"summary"`
+	// Suppressed are findings an ignore comment, annotation or baseline
+	// silenced; they do not count in the summary or the exit code.
+	Suppressed []jsonFinding `json:"suppressed"`
+	Errors     []jsonDiag    `json:"errors"`
+	Notices    []jsonDiag    `json:"notices"`
+	Summary    jsonSummary   `json:"summary"`
 }
 
 type jsonTool struct {
@@ -41,7 +44,14 @@ type jsonFinding struct {
 	Fingerprint string         `json:"fingerprint"`
 	HelpURI     string         `json:"helpUri"`
 	// Existing: in PR mode, already present at the base revision.
-	Existing bool `json:"existing,omitempty"`
+	Existing    bool             `json:"existing,omitempty"`
+	Suppression *jsonSuppression `json:"suppression,omitempty"`
+}
+
+type jsonSuppression struct {
+	Kind          string       `json:"kind"` // inSource or external, as in SARIF
+	Justification string       `json:"justification,omitempty"`
+	Location      jsonLocation `json:"location"`
 }
 
 type jsonDiag struct {
@@ -64,13 +74,14 @@ func loc(p model.Pos, msg string) jsonLocation {
 
 func writeJSON(w io.Writer, r *Report) error {
 	out := jsonReport{
-		Schema:   1,
-		Tool:     jsonTool{Name: "kumalint", Version: r.ToolVersion},
-		Findings: []jsonFinding{},
-		Errors:   []jsonDiag{},
-		Notices:  []jsonDiag{},
-		Summary:  jsonSummary{Files: r.Files},
-		Base:     r.Base,
+		Schema:     1,
+		Tool:       jsonTool{Name: "kumalint", Version: r.ToolVersion},
+		Findings:   []jsonFinding{},
+		Suppressed: []jsonFinding{},
+		Errors:     []jsonDiag{},
+		Notices:    []jsonDiag{},
+		Summary:    jsonSummary{Files: r.Files},
+		Base:       r.Base,
 	}
 	for _, f := range r.Findings {
 		jf := jsonFinding{
@@ -86,9 +97,14 @@ func writeJSON(w io.Writer, r *Report) error {
 		for _, rel := range f.Related {
 			jf.Related = append(jf.Related, loc(rel.Pos, rel.Message))
 		}
+		if s := f.Suppression; s != nil {
+			jf.Suppression = &jsonSuppression{Kind: string(s.Kind), Justification: s.Justification, Location: loc(s.Pos, "")}
+			out.Suppressed = append(out.Suppressed, jf)
+			continue
+		}
 		out.Findings = append(out.Findings, jf)
 	}
-	out.Summary.Errors, out.Summary.Warnings, out.Summary.Notes = counts(r.Findings)
+	out.Summary.Errors, out.Summary.Warnings, out.Summary.Notes = counts(model.Active(r.Findings))
 	for _, d := range r.Diagnostics {
 		jd := jsonDiag{Level: d.Level.String(), Message: d.Message, Location: loc(d.Pos, "")}
 		if d.Level == model.LevelError {

@@ -1,10 +1,12 @@
 // Package report writes a run's findings and diagnostics in the output
-// formats: text, json, sarif and github (workflow commands).
+// formats: text, json, sarif, github (workflow commands) and markdown (a job
+// summary or pull-request comment).
 package report
 
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/rules"
@@ -26,10 +28,12 @@ type Report struct {
 	Files       int
 	// Base is the revision compared with in PR mode (lint --base), "" otherwise.
 	Base string
+	// Stale counts baseline entries that matched nothing.
+	Stale int
 }
 
 // Formats lists the format names Write accepts.
-var Formats = []string{"text", "json", "sarif", "github"}
+var Formats = []string{"text", "json", "sarif", "github", "markdown"}
 
 // Options tune the text format.
 type Options struct {
@@ -47,8 +51,10 @@ func Write(w io.Writer, format string, r *Report, opts Options) error {
 		return writeSARIF(w, r)
 	case "github":
 		return writeGitHub(w, r)
+	case "markdown":
+		return writeMarkdown(w, r)
 	}
-	return fmt.Errorf("unknown format %q (want text, json, sarif or github)", format)
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
 // RuleURL is the page of a rule.

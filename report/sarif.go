@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"strings"
 
@@ -18,14 +16,7 @@ const srcRoot = "%SRCROOT%"
 
 // Fingerprint identifies a finding across line moves: it hashes the rule and
 // the identities of the components involved, never a line number.
-func Fingerprint(f model.Finding) string {
-	k := f.Key
-	if k == "" {
-		k = f.Rule + "|" + f.Pos.File + "|" + f.Message
-	}
-	sum := sha256.Sum256([]byte(k))
-	return hex.EncodeToString(sum[:16])
-}
+func Fingerprint(f model.Finding) string { return model.Fingerprint(f) }
 
 func sarifLevel(l model.Level) string {
 	switch l {
@@ -92,6 +83,17 @@ func writeSARIF(w io.Writer, r *Report) error {
 			WithPartialFingerPrints(map[string]interface{}{"kumalint/v1": Fingerprint(f)})
 		if i, ok := index[f.Rule]; ok {
 			res.WithRuleIndex(i)
+		}
+		if s := f.Suppression; s != nil {
+			// Kept, not dropped: code scanning shows it as dismissed, with why.
+			sup := sarif.NewSuppression(string(s.Kind))
+			if s.Justification != "" {
+				sup.WithJustifcation(s.Justification)
+			}
+			if s.Kind == model.SuppressedInSource && s.Pos.Line > 0 {
+				sup.WithLocation(sarif.NewLocationWithPhysicalLocation(physical(s.Pos)))
+			}
+			res.AddSuppression(sup)
 		}
 		if r.Base != "" {
 			// PR mode: code scanning can tell what the change introduced.

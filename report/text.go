@@ -43,7 +43,8 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 	for _, d := range r.Diagnostics {
 		fmt.Fprintf(bw, "%s: %s %s\n", paint(ansiBold, d.Pos.String()), paint(levelColor(d.Level), d.Level.String()), d.Message)
 	}
-	for _, f := range r.Findings {
+	active := model.Active(r.Findings)
+	for _, f := range active {
 		rule := f.Rule
 		if f.Existing {
 			rule += " (already at base)"
@@ -56,13 +57,19 @@ func writeText(w io.Writer, r *Report, opts Options) error {
 			fmt.Fprintf(bw, "    %s %s: %s\n", paint(ansiDim, "see:"), rel.Pos, rel.Message)
 		}
 	}
-	errs, warns, notes := counts(r.Findings)
+	errs, warns, notes := counts(active)
 	unread := model.Unreadable(r.Diagnostics)
 	summary := fmt.Sprintf("%s (%s, %s, %s) in %s",
-		plural(len(r.Findings), "finding", "findings"), plural(errs, "error", "errors"), plural(warns, "warning", "warnings"),
+		plural(len(active), "finding", "findings"), plural(errs, "error", "errors"), plural(warns, "warning", "warnings"),
 		plural(notes, "note", "notes"), plural(r.Files, "file", "files"))
 	if unread > 0 {
 		summary += "; " + plural(unread, "input", "inputs") + " could not be read"
+	}
+	if n := len(r.Findings) - len(active); n > 0 {
+		summary += "; " + plural(n, "finding", "findings") + " suppressed"
+	}
+	if r.Stale > 0 {
+		summary += "; " + plural(r.Stale, "baseline entry", "baseline entries") + " matched nothing (fixed: rewrite the baseline)"
 	}
 	if r.Base != "" {
 		summary += "; compared with " + r.Base

@@ -36,6 +36,7 @@ type Pass struct {
 
 	rule     *Rule
 	prior    []*model.Component // by Graph component ID: the same component in Before
+	loose    map[string]string  // identity -> loose identity, for LooseKey
 	findings []model.Finding
 }
 
@@ -55,6 +56,13 @@ func (p *Pass) Report(f model.Finding) {
 	if f.Level == model.LevelNone {
 		f.Level = p.rule.Level
 	}
+	parts := strings.Split(f.Key, KeySep)
+	for i, part := range parts {
+		if l, ok := p.loose[part]; ok {
+			parts[i] = l
+		}
+	}
+	f.LooseKey = strings.Join(parts, KeySep)
 	p.findings = append(p.findings, f)
 }
 
@@ -80,6 +88,15 @@ func All() []*Rule {
 	return all
 }
 
+// IDs lists every rule ID, sorted.
+func IDs() []string {
+	var ids []string
+	for _, r := range All() {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
 // ByID finds a rule.
 func ByID(id string) (*Rule, bool) {
 	for _, r := range All() {
@@ -94,9 +111,13 @@ func ByID(id string) (*Rule, bool) {
 // before is the graph at the base revision in PR mode (nil otherwise) and
 // prior maps g's component IDs to their match in it (topology.Match).
 func Run(g, before *model.Graph, prior []*model.Component, pol *policy.Policy, now time.Time, rules []*Rule) []model.Finding {
+	loose := make(map[string]string, len(g.Components))
+	for _, c := range g.Components {
+		loose[c.Identity()] = c.LooseIdentity()
+	}
 	var out []model.Finding
 	for _, r := range rules {
-		p := &Pass{Graph: g, Before: before, Policy: pol, Now: now, rule: r, prior: prior}
+		p := &Pass{Graph: g, Before: before, Policy: pol, Now: now, rule: r, prior: prior, loose: loose}
 		r.Run(p)
 		out = append(out, p.findings...)
 	}

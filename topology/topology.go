@@ -22,10 +22,33 @@ import (
 
 // Build assigns IDs, finds edges and environments, and settles the product of
 // components whose images did not tell it.
-func Build(comps []*model.Component) *model.Graph {
+func Build(comps []*model.Component) *model.Graph { return BuildWith(comps, nil) }
+
+// BuildWith is Build with named environments: environmentOf names the
+// environment of a report path (from .kumalint.yaml), or "". Components in
+// differently named environments are never joined; components in the same
+// one always belong together.
+func BuildWith(comps []*model.Component, environmentOf func(file string) string) *model.Graph {
 	g := &model.Graph{Components: comps}
+	names := make([]string, len(comps))
 	for i, c := range comps {
 		c.ID = i
+		if environmentOf != nil {
+			names[i] = environmentOf(c.Object.Pos.File)
+		}
+	}
+	// sameEnv keeps the candidates a component may join.
+	sameEnv := func(c *model.Component, cands []*model.Component) []*model.Component {
+		if names[c.ID] == "" {
+			return cands
+		}
+		var out []*model.Component
+		for _, cand := range cands {
+			if n := names[cand.ID]; n == "" || n == names[c.ID] {
+				out = append(out, cand)
+			}
+		}
+		return out
 	}
 	var globals, servers []*model.Component // servers: CPs that serve data planes
 	for _, c := range comps {
@@ -41,15 +64,15 @@ func Build(comps []*model.Component) *model.Graph {
 	for _, c := range comps {
 		switch {
 		case c.IsCP() && c.Role.Value.IsZone() && c.GlobalAddress.Value != "":
-			join(g, c, globals, model.EdgeZone, c.GlobalAddress.Value, "global control plane")
+			join(g, c, sameEnv(c, globals), model.EdgeZone, c.GlobalAddress.Value, "global control plane")
 		case !c.IsCP() && c.Owner != nil:
 			g.Edges = append(g.Edges, model.Edge{Kind: model.EdgeDataplane, From: c.ID, To: c.Owner.ID, Via: "injector of " + c.Owner.Object.Name})
 		case !c.IsCP():
-			join(g, c, servers, model.EdgeDataplane, c.CPAddress.Value, "control plane")
+			join(g, c, sameEnv(c, servers), model.EdgeDataplane, c.CPAddress.Value, "control plane")
 		}
 	}
 	releaseZoneProxies(g)
-	g.Environments = environments(g)
+	g.Environments, g.EnvironmentNames = environments(g, names)
 	settleProducts(g)
 	return g
 }
@@ -156,8 +179,9 @@ func commonDirs(a, b string) int {
 	return n
 }
 
-// environments partitions the components into connected parts of the graph.
-func environments(g *model.Graph) [][]int {
+// environments partitions the components into connected parts of the graph,
+// with components of one named environment in one part, and names the parts.
+func environments(g *model.Graph, names []string) ([][]int, []string) {
 	parent := make([]int, len(g.Components))
 	for i := range parent {
 		parent[i] = i
@@ -169,14 +193,28 @@ func environments(g *model.Graph) [][]int {
 		}
 		return i
 	}
-	for _, e := range g.Edges {
-		a, b := find(e.From), find(e.To)
+	union := func(x, y int) {
+		a, b := find(x), find(y)
 		if a != b {
 			if a < b {
 				parent[b] = a
 			} else {
 				parent[a] = b
 			}
+		}
+	}
+	for _, e := range g.Edges {
+		union(e.From, e.To)
+	}
+	firstOf := map[string]int{}
+	for i, n := range names {
+		if n == "" {
+			continue
+		}
+		if j, ok := firstOf[n]; ok {
+			union(i, j)
+		} else {
+			firstOf[n] = i
 		}
 	}
 	byRoot := map[int][]int{}
@@ -190,10 +228,27 @@ func environments(g *model.Graph) [][]int {
 	}
 	sort.Ints(roots)
 	out := make([][]int, 0, len(roots))
+	var outNames []string
 	for _, r := range roots {
 		out = append(out, byRoot[r])
+		name := ""
+		for _, id := range byRoot[r] {
+			switch n := names[id]; {
+			case n == "" || n == name:
+			case name == "":
+				name = n
+			default:
+				g.Notes = append(g.Notes, model.Diagnostic{
+					Pos:   g.Components[id].Object.Pos,
+					Level: model.LevelWarning,
+					Message: fmt.Sprintf("environments %q and %q are joined through components that no environment in .kumalint.yaml names; "+
+						"add their paths to one of them", name, n),
+				})
+			}
+		}
+		outNames = append(outNames, name)
 	}
-	return out
+	return out, outNames
 }
 
 // settleProducts gives a component whose image is mirrored the product of the
@@ -247,7 +302,7 @@ func Match(before, after *model.Graph) []*model.Component {
 		m := map[string][]*model.Component{}
 		for i, c := range comps {
 			if !skip(i, c) {
-				k := looseIdentity(c)
+				k := c.LooseIdentity()
 				m[k] = append(m[k], c)
 			}
 		}
@@ -261,9 +316,4 @@ func Match(before, after *model.Graph) []*model.Component {
 		}
 	}
 	return out
-}
-
-// looseIdentity is a component's identity without its directory.
-func looseIdentity(c *model.Component) string {
-	return strings.Join([]string{string(c.Kind), string(c.DPKind), string(c.Role.Value), c.Zone.Value, c.Object.String(), c.Container}, "|")
 }

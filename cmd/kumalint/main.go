@@ -18,11 +18,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/kumalint/kumalint/config"
 	"github.com/kumalint/kumalint/docs"
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/report"
 	"github.com/kumalint/kumalint/rules"
+	"github.com/kumalint/kumalint/suppress"
 )
 
 // version is set at release time with -ldflags "-X main.version=v1.2.3".
@@ -75,6 +77,11 @@ type lintFlags struct {
 	now     string
 	base    string
 	all     bool
+	config  string
+	// noInlineIgnores disregards kumalint:ignore comments and annotations.
+	noInlineIgnores bool
+	baseline        string
+	writeBaseline   string
 }
 
 func lintCmd(code *int) *cobra.Command {
@@ -96,12 +103,16 @@ linted and reported).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringArrayVar(&f.formats, "format", nil, "output format: text, json, sarif or github; repeat it, each with its own --output")
+	fl.StringArrayVar(&f.formats, "format", nil, "output format: text, json, sarif, github or markdown; repeat it, each with its own --output")
 	fl.StringArrayVarP(&f.outputs, "output", "o", nil, "file for the format in the same position (default stdout)")
 	fl.StringVar(&f.failOn, "fail-on", "error", "lowest level that makes the exit code 1: error, warning, note or none")
 	fl.StringVar(&f.now, "now", "", "the date end-of-life is judged on, YYYY-MM-DD (default today)")
 	fl.StringVar(&f.base, "base", "", "PR mode: compare with the tree at this git revision; findings already there become notes")
 	fl.BoolVar(&f.all, "all", false, "with --base: keep the level of findings already present at the base revision")
+	fl.StringVar(&f.config, "config", "", "configuration file (default: .kumalint.yaml in the first PATH or a parent, up to the repository root)")
+	fl.BoolVar(&f.noInlineIgnores, "no-inline-ignores", false, "disregard kumalint:ignore comments and kumalint.io/ignore annotations")
+	fl.StringVar(&f.baseline, "baseline", "", "silence the findings recorded in this baseline file")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record every current finding in this baseline file and exit 0 (2 if an input could not be read)")
 	return cmd
 }
 
@@ -135,11 +146,26 @@ func runLint(cmd *cobra.Command, f lintFlags, args []string) (int, error) {
 	if f.all && f.base == "" {
 		return exitError, errors.New("--all only applies with --base")
 	}
-	res, err := lint.Run(lint.Options{Root: repoRoot(cwd), Paths: args, Now: now, Base: f.base, All: f.all})
+	root := repoRoot(cwd)
+	cfg, err := loadConfig(f.config, root, args)
 	if err != nil {
 		return exitError, err
 	}
+	opts := lint.Options{Root: root, Paths: args, Now: now, Base: f.base, All: f.all, Config: cfg, NoInlineIgnores: f.noInlineIgnores}
+	if f.baseline != "" {
+		if opts.Baseline, err = suppress.ReadBaseline(f.baseline, f.baseline); err != nil {
+			return exitError, fmt.Errorf("--baseline: %w", err)
+		}
+	}
+	res, err := lint.Run(opts)
+	if err != nil {
+		return exitError, err
+	}
+	if f.writeBaseline != "" {
+		return writeBaselineFile(f.writeBaseline, res)
+	}
 	rep := &report.Report{
+		Stale:       res.Stale,
 		Base:        f.base,
 		ToolVersion: toolVersion(),
 		Rules:       rules.All(),
@@ -163,10 +189,81 @@ func runLint(cmd *cobra.Command, f lintFlags, args []string) (int, error) {
 	switch {
 	case res.Failed():
 		return exitError, nil
-	case failOn != model.LevelNone && anyAtLeast(res.Findings, failOn):
+	case failOn != model.LevelNone && anyAtLeast(model.Active(res.Findings), failOn):
 		return exitFindings, nil
 	}
 	return exitOK, nil
+}
+
+// loadConfig reads --config, or the .kumalint.yaml found from the first path
+// upwards to the repository root; nil when there is none.
+func loadConfig(flagPath, root string, args []string) (*config.Config, error) {
+	path := flagPath
+	if path == "" {
+		start := "."
+		if len(args) > 0 {
+			start = args[0]
+		}
+		if info, err := os.Stat(start); err == nil && !info.IsDir() {
+			start = filepath.Dir(start)
+		}
+		if path = config.Find(start, root); path == "" {
+			return nil, nil
+		}
+	}
+	cfg, err := config.Load(path, displayPath(root, path), rules.IDs())
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return cfg, nil
+}
+
+// displayPath is path relative to root when inside it.
+func displayPath(root, path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(root, abs); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel)
+	}
+	return path
+}
+
+// writeBaselineFile records the findings that no ignore comment or
+// annotation silences (including those an older baseline silenced).
+func writeBaselineFile(path string, res *lint.Result) (int, error) {
+	var keep []model.Finding
+	for _, f := range res.Findings {
+		if f.Suppression == nil || f.Suppression.Kind == model.SuppressedExternal {
+			f.Suppression = nil
+			keep = append(keep, f)
+		}
+	}
+	file, err := os.Create(path)
+	if err != nil {
+		return exitError, err
+	}
+	err = suppress.WriteBaseline(file, keep)
+	if cerr := file.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return exitError, err
+	}
+	if res.Failed() {
+		return exitError, fmt.Errorf("wrote %s with %d findings, but some inputs could not be read: %s", path, len(keep), firstError(res.Diagnostics))
+	}
+	return exitOK, nil
+}
+
+func firstError(ds []model.Diagnostic) string {
+	for _, d := range ds {
+		if d.Level == model.LevelError {
+			return d.Pos.String() + ": " + d.Message
+		}
+	}
+	return ""
 }
 
 func validFormat(s string) bool {

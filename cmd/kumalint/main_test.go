@@ -296,3 +296,86 @@ func TestPlanAndGraph(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigAndSuppressions(t *testing.T) {
+	suppressed := filepath.Join(repo, "testdata", "lint", "suppressed")
+	code, out, _ := kumalint(t, "lint", suppressed, "--now", "2026-09-01")
+	if code != 0 {
+		t.Errorf("suppressed fixture: exit %d\n%s", code, out)
+	}
+	contains(t, out, "3 findings suppressed", `names unknown rule "unpined-version"; did you mean "unpinned-version"?`)
+
+	// The same findings stay in SARIF as suppressions, with their reasons.
+	_, out, _ = kumalint(t, "lint", suppressed, "--now", "2026-09-01", "--format", "sarif")
+	contains(t, out, `"kind": "inSource"`, `"justification": "a dev cluster on one node; HA is not wanted here"`)
+
+	// --no-inline-ignores brings them back.
+	code, out, _ = kumalint(t, "lint", suppressed, "--now", "2026-09-01", "--no-inline-ignores")
+	if code != 1 {
+		t.Errorf("--no-inline-ignores: exit %d\n%s", code, out)
+	}
+	contains(t, out, "error zone-ahead", "warning cp-single-replica", "error dataplane-skew")
+
+	// A configuration error stops the run with exit 2 and the line.
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("rules:\n  zone-skew: off\nenvirnments: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := kumalint(t, "lint", suppressed, "--config", bad)
+	if code != 2 {
+		t.Errorf("bad config: exit %d", code)
+	}
+	contains(t, errOut, `bad.yaml:3:1: unknown key "envirnments" in the configuration; did you mean "environments"?`)
+	code, _, errOut = kumalint(t, "lint", "--config", filepath.Join(dir, "missing.yaml"))
+	if code != 2 || !strings.Contains(errOut, "missing.yaml") {
+		t.Errorf("missing config: exit %d, %s", code, errOut)
+	}
+
+	// The configured fixture finds its own .kumalint.yaml from the path.
+	code, out, _ = kumalint(t, "lint", filepath.Join(repo, "testdata", "lint", "configured"), "--now", "2026-09-01")
+	if code != 0 || !strings.Contains(out, "warning end-of-life") || strings.Contains(out, "zone-skew") || strings.Contains(out, "broken.yaml") {
+		t.Errorf("configured fixture: exit %d\n%s", code, out)
+	}
+}
+
+func TestBaselineRoundTrip(t *testing.T) {
+	example := filepath.Join(repo, "examples", "multizone")
+	file := filepath.Join(t.TempDir(), "baseline.json")
+	code, out, errOut := kumalint(t, "lint", example, "--now", "2026-09-01", "--write-baseline", file)
+	if code != 0 || out != "" {
+		t.Fatalf("--write-baseline: exit %d\n%s%s", code, out, errOut)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Version  int
+		Findings []struct{ Rule, Fingerprint string }
+	}
+	if err := json.Unmarshal(data, &b); err != nil || b.Version != 1 || len(b.Findings) != 3 {
+		t.Fatalf("baseline: %v %s", err, data)
+	}
+	code, out, _ = kumalint(t, "lint", example, "--now", "2026-09-01", "--baseline", file)
+	if code != 0 {
+		t.Errorf("--baseline: exit %d\n%s", code, out)
+	}
+	contains(t, out, "0 findings", "3 findings suppressed")
+	// A later day adds the end-of-life note for 2.9: not in the baseline.
+	_, out, _ = kumalint(t, "lint", example, "--now", "2026-11-01", "--baseline", file)
+	contains(t, out, "note end-of-life", "1 finding ")
+
+	code, _, errOut = kumalint(t, "lint", example, "--baseline", filepath.Join(repo, "go.mod"))
+	if code != 2 || !strings.Contains(errOut, "not a kumalint baseline") {
+		t.Errorf("--baseline go.mod: exit %d %s", code, errOut)
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	code, out, _ := kumalint(t, "lint", filepath.Join(repo, "examples", "multizone"), "--now", "2026-09-01", "--format", "markdown")
+	if code != 1 {
+		t.Errorf("exit %d", code)
+	}
+	contains(t, out, "## kumalint: 3 findings (2 errors, 1 warning, 0 notes)", "| :x: error | [`zone-ahead`]", "<details><summary>How to fix</summary>")
+}

@@ -13,30 +13,41 @@ import (
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/plan"
+	"github.com/kumalint/kumalint/policy"
 	"github.com/kumalint/kumalint/report"
 )
 
-// loadGraph lints paths for the graph and plan commands. Input problems go to
-// stderr; failed says whether one means exit code 2.
-func loadGraph(stderr io.Writer, args []string) (res *lint.Result, failed bool, err error) {
+// loadGraph lints paths for the graph and plan commands, with the same
+// configuration as lint. Input problems go to stderr; failed says whether one
+// means exit code 2.
+func loadGraph(stderr io.Writer, configPath string, args []string) (res *lint.Result, pol *policy.Policy, failed bool, err error) {
 	cwd, err := os.Getwd()
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	res, err = lint.Run(lint.Options{Root: repoRoot(cwd), Paths: args, Now: time.Now().UTC()})
+	root := repoRoot(cwd)
+	cfg, err := loadConfig(configPath, root, args)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
+	}
+	pol = policy.Default()
+	if cfg != nil && cfg.Policy.MaxSkewLines > 0 {
+		pol = pol.WithMaxSkew(cfg.Policy.MaxSkewLines)
+	}
+	res, err = lint.Run(lint.Options{Root: root, Paths: args, Now: time.Now().UTC(), Config: cfg, Policy: pol})
+	if err != nil {
+		return nil, nil, false, err
 	}
 	for _, d := range res.Diagnostics {
 		if d.Level >= model.LevelWarning {
 			fmt.Fprintf(stderr, "%s: %s %s\n", d.Pos, d.Level, d.Message)
 		}
 	}
-	return res, res.Failed(), nil
+	return res, pol, res.Failed(), nil
 }
 
 func graphCmd(code *int) *cobra.Command {
-	var format string
+	var format, configPath string
 	cmd := &cobra.Command{
 		Use:   "graph [PATH...]",
 		Short: "Draw the version graph: components, versions, instances and broken edges",
@@ -51,12 +62,12 @@ Formats: text, mermaid (renders in GitHub Markdown), dot (Graphviz), json.`,
 				*code = exitError
 				return fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.GraphFormats, ", "))
 			}
-			res, failed, err := loadGraph(cmd.ErrOrStderr(), args)
+			res, _, failed, err := loadGraph(cmd.ErrOrStderr(), configPath, args)
 			if err != nil {
 				*code = exitError
 				return err
 			}
-			if err := report.WriteGraph(cmd.OutOrStdout(), format, res.Graph, res.Findings); err != nil {
+			if err := report.WriteGraph(cmd.OutOrStdout(), format, res.Graph, model.Active(res.Findings)); err != nil {
 				*code = exitError
 				return err
 			}
@@ -67,11 +78,12 @@ Formats: text, mermaid (renders in GitHub Markdown), dot (Graphviz), json.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "text, mermaid, dot or json")
+	cmd.Flags().StringVar(&configPath, "config", "", "configuration file (default: .kumalint.yaml found from the first PATH upwards)")
 	return cmd
 }
 
 func planCmd(code *int) *cobra.Command {
-	var format, to string
+	var format, to, configPath string
 	cmd := &cobra.Command{
 		Use:   "plan [PATH...] --to VERSION",
 		Short: "List the policy-legal upgrade steps to a target version",
@@ -90,11 +102,11 @@ VERSION is a release line (2.13: its newest known patch) or a version (2.13.1).`
 			if !slices.Contains(plan.Formats, format) {
 				return fmt.Errorf("--format %q: want one of %s", format, strings.Join(plan.Formats, ", "))
 			}
-			res, failed, err := loadGraph(cmd.ErrOrStderr(), args)
+			res, pol, failed, err := loadGraph(cmd.ErrOrStderr(), configPath, args)
 			if err != nil {
 				return err
 			}
-			plans, err := plan.Make(res.Graph, nil, model.ParseVersion(to))
+			plans, err := plan.Make(res.Graph, pol, model.ParseVersion(to))
 			if err != nil {
 				return err
 			}
@@ -109,5 +121,6 @@ VERSION is a release line (2.13: its newest known patch) or a version (2.13.1).`
 	}
 	cmd.Flags().StringVar(&to, "to", "", "the target version: a release line (2.13) or a version (2.13.1)")
 	cmd.Flags().StringVar(&format, "format", "text", "text, markdown or json")
+	cmd.Flags().StringVar(&configPath, "config", "", "configuration file (default: .kumalint.yaml found from the first PATH upwards)")
 	return cmd
 }

@@ -25,8 +25,10 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": tru
 
 // Walk expands paths into the YAML files to lint, relative to root. Problems
 // (a missing path, a symlink that leaves root) come back as diagnostics; the
-// rest is still returned.
-func Walk(root string, paths []string) ([]Input, []model.Diagnostic) {
+// rest is still returned. skip, when not nil, leaves out the files and
+// directories it matches while walking (by their report path); a path named
+// on the command line is always read.
+func Walk(root string, paths []string, skip func(display string) bool) ([]Input, []model.Diagnostic) {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
 		absRoot = root
@@ -35,7 +37,10 @@ func Walk(root string, paths []string) ([]Input, []model.Diagnostic) {
 	if err != nil {
 		realRoot = absRoot
 	}
-	w := &walker{root: absRoot, realRoot: realRoot, seen: map[string]bool{}}
+	if skip == nil {
+		skip = func(string) bool { return false }
+	}
+	w := &walker{root: absRoot, realRoot: realRoot, seen: map[string]bool{}, skip: skip}
 	for _, p := range paths {
 		w.add(p)
 	}
@@ -47,6 +52,7 @@ type walker struct {
 	root     string
 	realRoot string // root with its own symlinks resolved
 	seen     map[string]bool
+	skip     func(string) bool
 	inputs   []Input
 	diags    []model.Diagnostic
 }
@@ -89,6 +95,12 @@ func (w *walker) add(p string) {
 			return nil
 		}
 		name := d.Name()
+		if path != p && w.skip(Display(w.root, path)) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
 		if d.IsDir() {
 			if path != p && (skipDirs[name] || strings.HasPrefix(name, ".")) {
 				return fs.SkipDir
@@ -103,7 +115,9 @@ func (w *walker) add(p string) {
 			}
 			return nil
 		}
-		if isYAML(name) {
+		// Hidden files are tool settings (.kumalint.yaml, .golangci.yml, CI
+		// configs), not deployments.
+		if isYAML(name) && !strings.HasPrefix(name, ".") {
 			w.file(path, false)
 		}
 		return nil

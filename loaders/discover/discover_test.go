@@ -35,7 +35,7 @@ func TestWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	inputs, diags := Walk(root, []string{root})
+	inputs, diags := Walk(root, []string{root}, nil)
 	var got []string
 	for _, in := range inputs {
 		got = append(got, in.Display)
@@ -61,7 +61,7 @@ func TestWalk(t *testing.T) {
 func TestExplicitFilesOutsideRootAreRead(t *testing.T) {
 	root, other := t.TempDir(), t.TempDir()
 	write(t, filepath.Join(other, "x.txt"), "a: 1")
-	inputs, diags := Walk(root, []string{filepath.Join(other, "x.txt")})
+	inputs, diags := Walk(root, []string{filepath.Join(other, "x.txt")}, nil)
 	if len(inputs) != 1 || len(diags) != 0 || !inputs[0].Explicit {
 		t.Errorf("inputs %v diags %v", inputs, diags)
 	}

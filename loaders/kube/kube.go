@@ -50,8 +50,15 @@ type object struct {
 	annotations map[string]string
 }
 
+// ignoreAnnotation silences rules for the components of one object.
+const ignoreAnnotation = "kumalint.io/ignore"
+
 func (o *object) ref() model.Object {
-	return model.Object{Kind: o.kind, Namespace: o.namespace, Name: o.name, Pos: o.doc.Pos(o.node)}
+	ref := model.Object{Kind: o.kind, Namespace: o.namespace, Name: o.name, Pos: o.doc.Pos(o.node)}
+	if _, v := yamldoc.Get(yamldoc.Path(o.node, "metadata", "annotations"), ignoreAnnotation); v != nil {
+		ref.Ignore = model.Stated(yamldoc.Str(v), o.doc.Pos(v))
+	}
+	return ref
 }
 
 func (o *object) unit() string { return path.Dir(o.doc.File) }
