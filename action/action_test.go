@@ -3,6 +3,7 @@ package action_test
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -168,8 +169,8 @@ func runAction(t *testing.T, workspace string, event map[string]any, inputs map[
 		r.log += string(out)
 		steps[st.ID] = readOutputs(t, outFile)
 		if err != nil {
-			ee, ok := err.(*exec.ExitError)
-			if !ok {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
 				t.Fatal(err)
 			}
 			r.exitCode = ee.ExitCode()
