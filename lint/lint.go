@@ -128,7 +128,7 @@ func Run(opts Options) (*Result, error) {
 		for _, c := range res.Graph.Components {
 			comps[c.Identity()] = c
 		}
-		res.Diagnostics = append(res.Diagnostics, suppress.Apply(res.Findings, head.directives, comps, rules.KeySep, suppress.Options{
+		res.Diagnostics = append(res.Diagnostics, suppress.Apply(res.Findings, head.directives, comps, suppress.Options{
 			Known:   func(id string) bool { _, ok := rules.ByID(id); return ok },
 			Suggest: func(id string) string { return config.Closest(id, rules.IDs()) },
 		})...)
@@ -242,13 +242,13 @@ func markExisting(head, base []model.Finding, g *model.Graph, prior []*model.Com
 	}
 	before := map[string]was{}
 	for _, f := range base {
-		parts := strings.Split(f.Key, rules.KeySep)
+		parts := strings.Split(f.Key, model.KeySep)
 		for i, part := range parts {
 			if to, ok := rename[part]; ok {
 				parts[i] = to
 			}
 		}
-		before[strings.Join(parts, rules.KeySep)] = was{f.Level, f.Degree}
+		before[strings.Join(parts, model.KeySep)] = was{f.Level, f.Degree}
 	}
 	for i := range head {
 		f := &head[i]

@@ -162,6 +162,11 @@ func Unreadable(ds []Diagnostic) int {
 	return n
 }
 
+// KeySep separates the parts of a finding's Key: the rule ID, then the
+// identities of the components it is about, then anything rule-specific. A
+// newline cannot occur in an identity.
+const KeySep = "\n"
+
 // Fingerprint identifies a finding independently of line numbers: its rule
 // and the identities of its components. SARIF's partialFingerprints and
 // baselines use it.

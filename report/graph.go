@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/kumalint/kumalint/model"
-	"github.com/kumalint/kumalint/rules"
 )
 
 // GraphFormats lists the formats of WriteGraph.
@@ -46,9 +45,9 @@ func newGraphView(g *model.Graph, findings []model.Finding) *graphView {
 	v := &graphView{g: g, broken: make([][]string, len(g.Edges)), children: make([][]int, len(g.Components)), hasUp: make([]bool, len(g.Components))}
 	pairRule := map[string][]string{}
 	for _, f := range findings {
-		parts := strings.Split(f.Key, rules.KeySep)
+		parts := strings.Split(f.Key, model.KeySep)
 		if len(parts) >= 3 {
-			k := parts[1] + rules.KeySep + parts[2]
+			k := parts[1] + model.KeySep + parts[2]
 			if !slices.Contains(pairRule[k], f.Rule) {
 				pairRule[k] = append(pairRule[k], f.Rule)
 			}
@@ -56,7 +55,7 @@ func newGraphView(g *model.Graph, findings []model.Finding) *graphView {
 	}
 	for i, e := range g.Edges {
 		lo, up := g.Components[e.From], g.Components[e.To]
-		v.broken[i] = pairRule[lo.Identity()+rules.KeySep+up.Identity()]
+		v.broken[i] = pairRule[lo.Identity()+model.KeySep+up.Identity()]
 		slices.Sort(v.broken[i])
 		v.children[e.To] = append(v.children[e.To], e.From)
 		v.hasUp[e.From] = true

@@ -49,7 +49,7 @@ func runExperimentalFlagSkew(p *Pass) {
 				f := model.Finding{
 					Pos: fl.Value.Pos,
 					Fix: fmt.Sprintf("switch %s off (or leave it unset) until every component runs one release line, then switch it on in a change of its own", fl.Env),
-					Key: p.key(c) + KeySep + fl.Env,
+					Key: p.key(c) + model.KeySep + fl.Env,
 				}
 				switch {
 				case moves != "" && !p.wasOn(c, fl.Env):

@@ -56,13 +56,13 @@ func (p *Pass) Report(f model.Finding) {
 	if f.Level == model.LevelNone {
 		f.Level = p.rule.Level
 	}
-	parts := strings.Split(f.Key, KeySep)
+	parts := strings.Split(f.Key, model.KeySep)
 	for i, part := range parts {
 		if l, ok := p.loose[part]; ok {
 			parts[i] = l
 		}
 	}
-	f.LooseKey = strings.Join(parts, KeySep)
+	f.LooseKey = strings.Join(parts, model.KeySep)
 	p.findings = append(p.findings, f)
 }
 
@@ -138,11 +138,6 @@ func Sort(fs []model.Finding) {
 	})
 }
 
-// KeySep separates the parts of a finding's Key: the rule ID, then the
-// identities of the components it is about, then anything rule-specific. A
-// newline cannot occur in an identity.
-const KeySep = "\n"
-
 // key builds a finding's line-independent identity from the components it
 // is about, and extra rule-specific parts.
 func (p *Pass) key(comps ...*model.Component) string {
@@ -150,7 +145,7 @@ func (p *Pass) key(comps ...*model.Component) string {
 	for _, c := range comps {
 		parts = append(parts, c.Identity())
 	}
-	return strings.Join(parts, KeySep)
+	return strings.Join(parts, model.KeySep)
 }
 
 // imageLabel is "kuma-dp 2.5.3" for messages.

@@ -71,7 +71,7 @@ type Options struct {
 // object annotation silence, and returns problems with the directives
 // themselves: unknown rules, a missing reason, a directive that silences
 // nothing. comps maps component identities to components, for annotations.
-func Apply(findings []model.Finding, directives map[string][]*Directive, comps map[string]*model.Component, keySep string, opts Options) []model.Diagnostic {
+func Apply(findings []model.Finding, directives map[string][]*Directive, comps map[string]*model.Component, opts Options) []model.Diagnostic {
 	var diags []model.Diagnostic
 	check := func(pos model.Pos, rules []string, reason, what string) {
 		if len(rules) == 0 {
@@ -119,7 +119,7 @@ func Apply(findings []model.Finding, directives map[string][]*Directive, comps m
 		if f.Suppression != nil {
 			continue
 		}
-		parts := strings.Split(f.Key, keySep)
+		parts := strings.Split(f.Key, model.KeySep)
 		if len(parts) < 2 {
 			continue
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-const sep = "\n"
+const sep = model.KeySep
 
 var known = Options{
 	Known:   func(id string) bool { return slices.Contains([]string{"zone-skew", "zone-ahead", "end-of-life"}, id) },
@@ -72,7 +72,7 @@ func TestApply(t *testing.T) {
 		finding("end-of-life", "g.yaml", 20, "cp-identity"),
 		finding("zone-skew", "g.yaml", 21, "cp-identity"),
 	}
-	diags := Apply(fs, directives, comps, sep, known)
+	diags := Apply(fs, directives, comps, known)
 	var got []bool
 	for _, f := range fs {
 		got = append(got, f.Suppression != nil)
