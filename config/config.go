@@ -17,6 +17,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kumalint/kumalint/internal/textdist"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
 )
@@ -71,11 +72,14 @@ type Environment struct {
 	Pos   model.Pos
 }
 
-// HelmRelease names a release whose chart and values live in the repository.
+// HelmRelease names a release whose chart and values live in the
+// repository. Paths are relative to the configuration file.
 type HelmRelease struct {
-	Name, Namespace, Chart, Version string
-	Values                          []string
-	Set                             map[string]string
+	Name, Namespace, Chart string
+	Version                model.Field[string]
+	Values                 []string
+	Set                    map[string]model.Field[string]
+	Pos                    model.Pos
 }
 
 // UniversalComponent states what no file does: a Universal control plane or
@@ -300,23 +304,28 @@ func (p *parser) strings(n *yaml.Node, where string) ([]string, error) {
 	return out, nil
 }
 
-func (p *parser) helm(k, n *yaml.Node) error {
+func (p *parser) helm(_, n *yaml.Node) error {
 	err := p.fields(n, "helm", []string{"releases"}, func(_ string, _, v *yaml.Node) error {
 		if v.Kind != yaml.SequenceNode {
 			return p.errorf(v, "helm.releases must be a list")
 		}
 		for _, it := range v.Content {
-			var r HelmRelease
+			r := HelmRelease{Pos: p.doc.Pos(it)}
 			err := p.fields(it, "a helm release", []string{"name", "namespace", "chart", "version", "values", "set"}, func(key string, _, v *yaml.Node) error {
 				var err error
 				switch key {
 				case "values":
 					r.Values, err = p.strings(v, "values")
 				case "set":
-					r.Set = map[string]string{}
-					err = p.fields(v, "set", nil, func(key string, _, v *yaml.Node) error { r.Set[key] = v.Value; return nil })
+					r.Set = map[string]model.Field[string]{}
+					err = p.fields(v, "set", nil, func(key string, _, v *yaml.Node) error {
+						r.Set[key] = model.Stated(v.Value, p.doc.Pos(v))
+						return nil
+					})
+				case "version":
+					r.Version = model.Stated(p.scalar(v), p.doc.Pos(v))
 				default:
-					*map[string]*string{"name": &r.Name, "namespace": &r.Namespace, "chart": &r.Chart, "version": &r.Version}[key] = p.scalar(v)
+					*map[string]*string{"name": &r.Name, "namespace": &r.Namespace, "chart": &r.Chart}[key] = p.scalar(v)
 				}
 				return err
 			})
@@ -330,9 +339,6 @@ func (p *parser) helm(k, n *yaml.Node) error {
 		}
 		return nil
 	})
-	if err == nil && len(p.c.Helm.Releases) > 0 {
-		p.unused(k, "helm.releases")
-	}
 	return err
 }
 
@@ -482,30 +488,9 @@ func Closest(s string, candidates []string) string {
 		if len(ls) >= 3 && (strings.HasPrefix(lc, ls) || strings.HasPrefix(ls, lc)) {
 			return c // a shortened or lengthened name
 		}
-		if d := distance(ls, lc); d < bestD {
+		if d := textdist.Levenshtein(ls, lc); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

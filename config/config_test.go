@@ -63,11 +63,11 @@ func TestParse(t *testing.T) {
 	if c.Dir != "deploy" || len(c.Environments) != 2 || c.Environments[1].Name != "staging" || c.Policy.MaxSkewLines != 2 {
 		t.Errorf("parsed %+v", c)
 	}
-	if len(c.Helm.Releases) != 1 || c.Helm.Releases[0].Set["controlPlane.replicas"] != "3" || len(c.Universal.Components) != 1 {
+	if len(c.Helm.Releases) != 1 || c.Helm.Releases[0].Set["controlPlane.replicas"].Value != "3" || len(c.Universal.Components) != 1 {
 		t.Errorf("helm/universal: %+v %+v", c.Helm, c.Universal)
 	}
 	// Settings no loader uses yet are said, not silently dropped.
-	if len(c.Unused) != 3 {
+	if len(c.Unused) != 2 {
 		t.Errorf("unused: %v", c.Unused)
 	}
 	for rel, want := range map[string]string{

@@ -172,6 +172,8 @@ func build(root string, paths []string, cfg *config.Config) built {
 	diags = append(diags, more...)
 	comps, more := kube.Load(docs)
 	diags = append(diags, more...)
+	hcomps, more := helmComponents(docs, newRepoFiles(root, docs), cfg)
+	comps, diags = append(comps, hcomps...), append(diags, more...)
 	g := topology.BuildWith(comps, envOf)
 	diags = append(diags, g.Notes...)
 	return built{g, diags, len(inputs), directives}

@@ -106,6 +106,9 @@ type Component struct {
 	// Flags are the experimental settings stated for this control plane
 	// (KUMA_EXPERIMENTAL_* environment variables), in the order found.
 	Flags []Flag
+	// Chart holds what only Helm values tell, for control planes read from
+	// a release (nil for rendered manifests).
+	Chart *ChartFacts
 	// Addresses are the host names this control plane answers to (service
 	// names and their DNS forms), used to join zones and data planes to it.
 	Addresses []string
@@ -119,6 +122,29 @@ type Component struct {
 	// whose injector supplies it (sidecar, init), or the one a zone proxy was
 	// deployed with. Nil for data planes that pin their own kuma-dp.
 	Owner *Component
+}
+
+// ChartFacts are facts of a Helm release that the rules about values need.
+type ChartFacts struct {
+	Name       string        // kuma or kong-mesh
+	Version    Field[string] // the chart version, where the release pins it
+	AppVersion string        // what the chart deploys by default
+	// GlobalImageTag is global.image.tag; DefaultRegistry says whether the
+	// registry in effect is the chart's own (the version-pin guard applies).
+	GlobalImageTag  Field[string]
+	DefaultRegistry bool
+	// ZoneProxyOnUniversal: ingress or egress enabled with environment
+	// universal in zone mode, which the chart refuses.
+	ZoneProxyOnUniversal Field[string]
+	// Unknown lists keys under known blocks that the chart does not have.
+	Unknown []UnknownKey
+}
+
+// UnknownKey is a values key the chart ignores, probably a typo.
+type UnknownKey struct {
+	Key     string // full path, "controlPlane.autoScaling"
+	Pos     Pos
+	Suggest string // the closest valid key, or ""
 }
 
 // Flag is one experimental setting of a control plane, named by its
@@ -181,6 +207,16 @@ func (c *Component) Describe() string {
 
 // Setting names what a person edits to change c's version.
 func (c *Component) Setting() string {
+	if c.Chart != nil || c.Owner != nil && c.Owner.Chart != nil {
+		// A Helm release: the values key.
+		switch c.DPKind {
+		case DPInjected, DPIngress, DPEgress:
+			return "dataPlane.image.tag"
+		case DPInit:
+			return "dataPlane.initImage.tag"
+		}
+		return "controlPlane.image.tag (or the chart version)"
+	}
 	switch {
 	case c.IsCP():
 		name := c.Image.Value.Name

@@ -25,6 +25,17 @@ var CPSingleReplica = &Rule{
 
 // instances returns how many instances a CP is guaranteed and where that is set.
 func instances(c *model.Component) (n int, pos model.Pos, source string) {
+	if c.Chart != nil {
+		switch {
+		case c.Scaling != nil && c.Scaling.Min.Set:
+			return c.Scaling.Min.Value, c.Scaling.Min.Pos, "controlPlane.autoscaling.minReplicas"
+		case c.Scaling != nil:
+			return c.Scaling.Min.Value, c.Scaling.Min.Pos, "controlPlane.autoscaling.minReplicas, the chart's default"
+		case c.Replicas.Set:
+			return c.Replicas.Value, c.Replicas.Pos, "controlPlane.replicas"
+		}
+		return c.Replicas.Value, c.Replicas.Pos, "controlPlane.replicas not set: the chart's default is 1"
+	}
 	if c.Scaling != nil {
 		return c.Scaling.Min.Value, c.Scaling.Min.Pos, "minReplicas of " + c.Scaling.Object.String()
 	}
@@ -71,7 +82,12 @@ func runCPSingleReplica(p *Pass) {
 			continue // unknown (a DaemonSet, a templated value) or enough
 		}
 		fix := "set spec.replicas to 2 or more (Helm: controlPlane.replicas)"
-		if c.Scaling != nil {
+		switch {
+		case c.Chart != nil && c.Scaling != nil:
+			fix = "set controlPlane.autoscaling.minReplicas to 2 or more"
+		case c.Chart != nil:
+			fix = "set controlPlane.replicas to 2 or more, or enable controlPlane.autoscaling (minReplicas 2 by default)"
+		case c.Scaling != nil:
 			fix = "set minReplicas to 2 or more (Helm: controlPlane.autoscaling.minReplicas)"
 		}
 		p.Report(model.Finding{

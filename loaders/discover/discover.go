@@ -106,11 +106,7 @@ func (w *walker) add(p string) {
 				return fs.SkipDir
 			}
 			if _, err := os.Stat(filepath.Join(path, "Chart.yaml")); err == nil {
-				w.diags = append(w.diags, model.Diagnostic{
-					Pos:     model.Pos{File: Display(w.root, filepath.Join(path, "Chart.yaml"))},
-					Level:   model.LevelNote,
-					Message: "Helm chart not linted: this kumalint reads rendered manifests; lint the output of `helm template` instead",
-				})
+				w.chart(path)
 				return fs.SkipDir
 			}
 			return nil
@@ -122,6 +118,23 @@ func (w *walker) add(p string) {
 		}
 		return nil
 	})
+}
+
+// chart reads a Helm chart directory's own YAML files (Chart.yaml and the
+// values files beside it) and nothing below it: templates/ is not YAML until
+// rendered, and charts/ holds dependencies, which the Helm loader reads.
+func (w *walker) chart(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		w.errorf(dir, "cannot read: "+err.Error())
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && isYAML(name) && !strings.HasPrefix(name, ".") && !w.skip(Display(w.root, filepath.Join(dir, name))) {
+			w.file(filepath.Join(dir, name), false)
+		}
+	}
 }
 
 func isYAML(name string) bool {

@@ -40,6 +40,9 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 type Doc struct {
 	File string
 	Root *yaml.Node // the document's top node (not the DocumentNode)
+	// Data is the whole file, shared by its documents: DecodeEmbedded needs
+	// it for the indentation of block scalars.
+	Data []byte
 }
 
 // Pos returns n's position in the doc's file.
@@ -93,7 +96,7 @@ func Decode(file string, data []byte) ([]Doc, error) {
 			return docs, syntaxError(file, err)
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-			docs = append(docs, Doc{File: file, Root: n.Content[0]})
+			docs = append(docs, Doc{File: file, Root: n.Content[0], Data: data})
 		}
 	}
 }
@@ -216,4 +219,66 @@ func StringMap(n *yaml.Node) map[string]string {
 		}
 	}
 	return out
+}
+
+// DecodeEmbedded reads YAML that sits inside a string of another YAML file:
+// an Argo CD Application's helm.values, a ConfigMap's values.yaml key. The
+// positions of the result are the file's, so findings land on the line a
+// person edits. scalar is the string node; data is the whole file, for the
+// block's indentation. A quoted or plain string has no lines of its own, so
+// its positions are the string's.
+func DecodeEmbedded(file string, data []byte, scalar *yaml.Node) ([]Doc, error) {
+	text := scalar.Value
+	docs, err := Decode(file, []byte(text))
+	lineOff, colOff := 0, 0
+	switch scalar.Style {
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		// Content starts on the line after the indicator, indented.
+		lineOff = scalar.Line
+		colOff = blockIndent(data, scalar.Line)
+	default:
+		lineOff, colOff = scalar.Line-1, scalar.Column-1
+	}
+	for _, d := range docs {
+		shift(d.Root, lineOff, colOff, scalar, map[*yaml.Node]bool{})
+	}
+	if e := (*Error)(nil); errors.As(err, &e) {
+		e.Pos.File = file
+		if e.Pos.Line > 0 {
+			e.Pos.Line += lineOff
+		}
+		return docs, e
+	}
+	return docs, err
+}
+
+// blockIndent is the indentation of the first non-blank line after line
+// (1-based) in data: the indentation of a block scalar's content.
+func blockIndent(data []byte, line int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	for i := line; i < len(lines); i++ {
+		trimmed := bytes.TrimLeft(lines[i], " ")
+		if len(bytes.TrimSpace(trimmed)) > 0 {
+			return len(lines[i]) - len(trimmed)
+		}
+	}
+	return 0
+}
+
+// shift moves the positions of a decoded tree; a plain or quoted string is
+// one line, so everything lands on the string itself.
+func shift(n *yaml.Node, lines, cols int, scalar *yaml.Node, seen map[*yaml.Node]bool) {
+	if n == nil || seen[n] {
+		return
+	}
+	seen[n] = true
+	if scalar.Style == yaml.LiteralStyle || scalar.Style == yaml.FoldedStyle {
+		n.Line += lines
+		n.Column += cols
+	} else {
+		n.Line, n.Column = scalar.Line, scalar.Column
+	}
+	for _, c := range n.Content {
+		shift(c, lines, cols, scalar, seen)
+	}
 }

@@ -105,3 +105,47 @@ func TestAliasBombIsNotExpanded(t *testing.T) {
 		t.Errorf("l11 has %d items, want 9 (unexpanded)", n)
 	}
 }
+
+func TestDecodeEmbedded(t *testing.T) {
+	file := "apiVersion: argoproj.io/v1alpha1\n" + // 1
+		"kind: Application\n" + // 2
+		"spec:\n" + // 3
+		"  source:\n" + // 4
+		"    helm:\n" + // 5
+		"      values: |\n" + // 6
+		"        controlPlane:\n" + // 7
+		"          mode: zone\n" + // 8
+		"          replicas: 1\n" + // 9
+		"      other: \"a: b\"\n" // 10
+	docs, err := Decode("app.yaml", []byte(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	helm := Path(docs[0].Root, "spec", "source", "helm")
+	inner, err := DecodeEmbedded("app.yaml", []byte(file), Path(helm, "values"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, v := Get(Path(inner[0].Root, "controlPlane"), "replicas")
+	if got := inner[0].Pos(k); got.Line != 9 || got.Col != 11 {
+		t.Errorf("replicas key at %v, want 9:11", got)
+	}
+	if got := inner[0].Pos(v); got.Line != 9 || got.Col != 21 {
+		t.Errorf("replicas value at %v, want 9:21", got)
+	}
+	// A quoted string: everything is on the string's own position.
+	q, err := DecodeEmbedded("app.yaml", []byte(file), Path(helm, "other"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, v := Get(q[0].Root, "a"); q[0].Pos(v).Line != 10 {
+		t.Errorf("quoted: %v", q[0].Pos(v))
+	}
+	// A syntax error inside the block is reported at its file line.
+	broken := strings.Replace(file, "replicas: 1", "replicas: [1", 1)
+	docs, _ = Decode("app.yaml", []byte(broken))
+	_, err = DecodeEmbedded("app.yaml", []byte(broken), Path(docs[0].Root, "spec", "source", "helm", "values"))
+	if e := (*Error)(nil); !errors.As(err, &e) || e.Pos.Line < 9 {
+		t.Errorf("broken block: %v", err)
+	}
+}
