@@ -188,3 +188,77 @@ func countRule(fs []model.Finding, rule string) int {
 	}
 	return n
 }
+
+// BenchmarkHelm100Releases lints an umbrella chart with a vendored kuma
+// chart of 30 templates and 100 values files: 100 releases, each rendered
+// with Helm's engine (the chart parsed once) and checked against the values
+// model.
+func BenchmarkHelm100Releases(b *testing.B) {
+	root := b.TempDir()
+	src := filepath.Join("..", "testdata", "lint", "umbrella", "mesh")
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if strings.HasPrefix(filepath.Base(rel), "values-") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(root, "mesh", rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, data, 0o644)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// 24 more templates of the kinds a control-plane chart has: config,
+	// RBAC, services, webhooks.
+	for i := range 24 {
+		tmpl := fmt.Sprintf(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "kuma.name" . }}-extra-%[1]d
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "kuma.labels" . | nindent 4 }}
+data:
+  mode: {{ .Values.controlPlane.mode | quote }}
+  zone: {{ .Values.controlPlane.zone | default "none" | quote }}
+  {{- range $k, $v := .Values.controlPlane.envVars }}
+  {{ $k }}: {{ $v | quote }}
+  {{- end }}
+`, i)
+		p := filepath.Join(root, "mesh", "charts", "kuma", "templates", fmt.Sprintf("extra-%02d.yaml", i))
+		if err := os.WriteFile(p, []byte(tmpl), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range 100 {
+		values := fmt.Sprintf("mesh:\n  controlPlane:\n    zone: zone-%03d\n    replicas: %d\n    envVars:\n      KUMA_DEFAULTS_SKIP_MESH_CREATION: \"true\"\n", i, 1+i%3)
+		if err := os.WriteFile(filepath.Join(root, "mesh", fmt.Sprintf("values-zone-%03d.yaml", i)), []byte(values), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow}
+	res, err := lint.Run(opts)
+	if err != nil || res.Failed() {
+		b.Fatalf("%v %v", err, res.Diagnostics)
+	}
+	if n := countRule(res.Findings, "cp-single-replica"); n != 34 {
+		b.Fatalf("%d cp-single-replica findings, want 34", n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := lint.Run(opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100/1e6, "ms/release")
+}

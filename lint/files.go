@@ -127,3 +127,38 @@ func (f *repoFiles) List(rel string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Tree lists the files under rel. Symbolic links are followed only inside the
+// root; a link out of it is an error, so a chart cannot pull in a file from
+// elsewhere on the machine.
+func (f *repoFiles) Tree(rel string) ([]string, error) {
+	dir, err := f.abs(rel)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&os.ModeSymlink != 0 {
+			r, err := filepath.Rel(dir, p)
+			if err != nil {
+				return err
+			}
+			if _, err := f.abs(path.Join(rel, filepath.ToSlash(r))); err != nil {
+				return err
+			}
+		}
+		if d.Type().IsRegular() || d.Type()&os.ModeSymlink != 0 {
+			r, err := filepath.Rel(dir, p)
+			if err != nil {
+				return err
+			}
+			out = append(out, filepath.ToSlash(r))
+		}
+		return nil
+	})
+	slices.Sort(out)
+	return out, err
+}

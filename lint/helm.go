@@ -3,7 +3,9 @@ package lint
 import (
 	"fmt"
 	"path"
+	"runtime"
 	"sort"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -17,7 +19,7 @@ import (
 // helmComponents finds every Helm release of the kuma and kong-mesh charts —
 // chart directories in the tree, GitOps objects, helmfiles, and releases the
 // configuration names — and evaluates their values.
-func helmComponents(docs []yamldoc.Doc, files *repoFiles, cfg *config.Config) ([]*model.Component, []model.Diagnostic) {
+func helmComponents(docs []yamldoc.Doc, files *repoFiles, cfg *config.Config, fetch *helm.Fetcher) ([]*model.Component, []model.Diagnostic) {
 	var (
 		releases []*helm.Release
 		diags    []model.Diagnostic
@@ -56,9 +58,42 @@ func helmComponents(docs []yamldoc.Doc, files *repoFiles, cfg *config.Config) ([
 		rs, ds := configReleases(cfg, files)
 		releases, diags = append(releases, rs...), append(diags, ds...)
 	}
+	// Render on every core; the results keep the releases' order.
+	type result struct {
+		comps []*model.Component
+		diags []model.Diagnostic
+	}
+	results := make([]result, len(releases))
+	rd := &helm.Renderer{Files: files, Fetch: fetch}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(releases), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				r := releases[i]
+				if rd.Renderable(r) {
+					rendered, ds := rd.Render(r)
+					results[i].diags = ds
+					if model.Unreadable(ds) == 0 {
+						results[i].comps = rendered
+						continue
+					}
+					// The chart refuses these values (an error above, exit
+					// 2); the values model still says what they would deploy.
+				}
+				results[i].comps = helm.Evaluate(r)
+			}
+		})
+	}
+	for i := range releases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var comps []*model.Component
-	for _, r := range releases {
-		comps = append(comps, helm.Evaluate(r)...)
+	for _, r := range results {
+		comps = append(comps, r.comps...)
+		diags = append(diags, r.diags...)
 	}
 	return comps, diags
 }

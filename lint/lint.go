@@ -16,6 +16,7 @@ import (
 
 	"github.com/kumalint/kumalint/config"
 	"github.com/kumalint/kumalint/loaders/discover"
+	"github.com/kumalint/kumalint/loaders/helm"
 	"github.com/kumalint/kumalint/loaders/kube"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
@@ -46,6 +47,10 @@ type Options struct {
 	NoInlineIgnores bool
 	// Baseline silences the findings it records; nil for none.
 	Baseline *suppress.Baseline
+	// Fetch, when set (--fetch-charts), downloads charts that are not in the
+	// repository so that their releases can be rendered. Nil: never the
+	// network.
+	Fetch *helm.Fetcher
 }
 
 // Result is everything a run found.
@@ -101,7 +106,7 @@ func Run(opts Options) (*Result, error) {
 			baseDone <- base{g, d, err}
 		}()
 	}
-	head := build(opts.Root, opts.Paths, opts.Config)
+	head := build(opts.Root, opts.Paths, opts.Config, opts.Fetch)
 	res.Graph, res.Diagnostics, res.Files = head.graph, head.diags, head.files
 	if opts.Config != nil {
 		res.Diagnostics = append(res.Diagnostics, opts.Config.Unused...)
@@ -161,7 +166,7 @@ type built struct {
 }
 
 // build runs discover → load → graph over paths.
-func build(root string, paths []string, cfg *config.Config) built {
+func build(root string, paths []string, cfg *config.Config, fetch *helm.Fetcher) built {
 	var skip func(string) bool
 	var envOf func(string) string
 	if cfg != nil {
@@ -172,7 +177,7 @@ func build(root string, paths []string, cfg *config.Config) built {
 	diags = append(diags, more...)
 	comps, more := kube.Load(docs)
 	diags = append(diags, more...)
-	hcomps, more := helmComponents(docs, newRepoFiles(root, docs), cfg)
+	hcomps, more := helmComponents(docs, newRepoFiles(root, docs), cfg, fetch)
 	comps, diags = append(comps, hcomps...), append(diags, more...)
 	g := topology.BuildWith(comps, envOf)
 	diags = append(diags, g.Notes...)
@@ -213,7 +218,7 @@ func buildBase(opts Options) (*model.Graph, []model.Diagnostic, error) {
 	if len(paths) == 0 {
 		return topology.Build(nil), nil, nil
 	}
-	b := build(dir, paths, opts.Config)
+	b := build(dir, paths, opts.Config, opts.Fetch)
 	g, diags := b.graph, b.diags
 	for i := range diags {
 		diags[i].Level = model.LevelNote

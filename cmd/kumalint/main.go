@@ -21,6 +21,7 @@ import (
 	"github.com/kumalint/kumalint/config"
 	"github.com/kumalint/kumalint/docs"
 	"github.com/kumalint/kumalint/lint"
+	"github.com/kumalint/kumalint/loaders/helm"
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/report"
 	"github.com/kumalint/kumalint/rules"
@@ -82,6 +83,8 @@ type lintFlags struct {
 	noInlineIgnores bool
 	baseline        string
 	writeBaseline   string
+	fetchCharts     bool
+	chartCache      string
 }
 
 func lintCmd(code *int) *cobra.Command {
@@ -113,6 +116,8 @@ linted and reported).`,
 	fl.BoolVar(&f.noInlineIgnores, "no-inline-ignores", false, "disregard kumalint:ignore comments and kumalint.io/ignore annotations")
 	fl.StringVar(&f.baseline, "baseline", "", "silence the findings recorded in this baseline file")
 	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record every current finding in this baseline file and exit 0 (2 if an input could not be read)")
+	fl.BoolVar(&f.fetchCharts, "fetch-charts", false, "download charts that are not in the repository from their Helm repositories, to render them (the only network use)")
+	fl.StringVar(&f.chartCache, "chart-cache", "", "directory for downloaded charts (default: the user cache directory's kumalint/charts)")
 	return cmd
 }
 
@@ -152,6 +157,17 @@ func runLint(cmd *cobra.Command, f lintFlags, args []string) (int, error) {
 		return exitError, err
 	}
 	opts := lint.Options{Root: root, Paths: args, Now: now, Base: f.base, All: f.all, Config: cfg, NoInlineIgnores: f.noInlineIgnores}
+	if f.fetchCharts {
+		cache := f.chartCache
+		if cache == "" {
+			dir, err := os.UserCacheDir()
+			if err != nil {
+				return exitError, fmt.Errorf("--fetch-charts: no cache directory (%w); set --chart-cache", err)
+			}
+			cache = filepath.Join(dir, "kumalint", "charts")
+		}
+		opts.Fetch = &helm.Fetcher{Cache: cache}
+	}
 	if f.baseline != "" {
 		if opts.Baseline, err = suppress.ReadBaseline(f.baseline, f.baseline); err != nil {
 			return exitError, fmt.Errorf("--baseline: %w", err)

@@ -39,6 +39,9 @@ func (l *loader) application(d yamldoc.Doc) {
 		if !ok {
 			continue
 		}
+		if t.Repo == "" && t.Dir == "" {
+			t.Repo = yamldoc.Str(yamldoc.Path(src, "repoURL"))
+		}
 		helmNode := yamldoc.Path(src, "helm")
 		var layers []helm.Layer
 		for _, vf := range yamldoc.Items(yamldoc.Path(helmNode, "valueFiles")) {

@@ -25,7 +25,7 @@ func Releases(docs []yamldoc.Doc, files helm.Files) ([]*helm.Release, []model.Di
 	l := &loader{files: files, byName: map[string]yamldoc.Doc{}}
 	for _, d := range docs {
 		kind := yamldoc.Str(yamldoc.Path(d.Root, "kind"))
-		if kind == "ConfigMap" || kind == "Secret" {
+		if kind == "ConfigMap" || kind == "Secret" || kind == "HelmRepository" {
 			l.byName[kind+"/"+namespaceOf(d)+"/"+yamldoc.Str(yamldoc.Path(d.Root, "metadata", "name"))] = d
 		}
 	}
@@ -204,6 +204,15 @@ func (l *loader) helmRelease(d yamldoc.Doc) {
 	name := obj.Name
 	if rn := yamldoc.Str(yamldoc.Path(spec, "releaseName")); rn != "" {
 		name = rn
+	}
+	if ref := yamldoc.Path(spec, "chart", "spec", "sourceRef"); yamldoc.Str(yamldoc.Path(ref, "kind")) == "HelmRepository" {
+		refNS := yamldoc.Str(yamldoc.Path(ref, "namespace"))
+		if refNS == "" {
+			refNS = obj.Namespace
+		}
+		if repo, ok := l.byName["HelmRepository/"+refNS+"/"+yamldoc.Str(yamldoc.Path(ref, "name"))]; ok {
+			t.Repo = yamldoc.Str(yamldoc.Path(repo.Root, "spec", "url"))
+		}
 	}
 	l.out = append(l.out, t.Release(name, ns, chart, obj, path.Dir(d.File), layers))
 }

@@ -21,12 +21,19 @@ func isHelmfile(d yamldoc.Doc) bool {
 // or inline maps) in order, then set: on top.
 func (l *loader) helmfile(d yamldoc.Doc) {
 	base := path.Dir(d.File)
+	repos := map[string]string{}
+	for _, r := range yamldoc.Items(yamldoc.Path(d.Root, "repositories")) {
+		repos[yamldoc.Str(yamldoc.Path(r, "name"))] = yamldoc.Str(yamldoc.Path(r, "url"))
+	}
 	for _, rel := range yamldoc.Items(yamldoc.Path(d.Root, "releases")) {
 		chart := field(d, rel, "chart")
 		version := field(d, rel, "version")
 		t, ok := l.target(chart, version, base)
 		if !ok {
 			continue
+		}
+		if repo, _, found := strings.Cut(chart.Value, "/"); found && t.Dir == "" {
+			t.Repo = repos[repo]
 		}
 		var layers []helm.Layer
 		for _, v := range yamldoc.Items(yamldoc.Path(rel, "values")) {

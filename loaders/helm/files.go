@@ -13,4 +13,7 @@ type Files interface {
 	Exists(rel string) bool
 	// List names the entries of a directory, sorted.
 	List(rel string) []string
+	// Tree lists the regular files under a directory (relative to it,
+	// slash-separated, sorted), for loading a chart.
+	Tree(rel string) ([]string, error)
 }

@@ -55,6 +55,17 @@ func (m memFiles) List(dir string) []string {
 	return out
 }
 
+func (m memFiles) Tree(dir string) ([]string, error) {
+	var out []string
+	for k := range m {
+		if rest, ok := strings.CutPrefix(k, dir+"/"); ok {
+			out = append(out, rest)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
 func layer(t *testing.T, file, src string) Layer {
 	t.Helper()
 	docs, err := yamldoc.Decode(file, []byte(src))

@@ -51,6 +51,12 @@ type Release struct {
 	// Application, a helmfile release, a values file.
 	Object model.Object
 	Unit   string
+	// Dir is the chart directory in the repository ("" for a chart from a
+	// Helm repository).
+	Dir string
+	// Repo is the Helm repository the kuma or kong-mesh chart comes from,
+	// for --fetch-charts ("" when unknown: the chart's own repository).
+	Repo string
 }
 
 // lookup finds the value at path (below Prefix) in the highest-priority

@@ -27,6 +27,8 @@ type Target struct {
 	// Dir is the chart directory in the repository ("" for a chart from a
 	// Helm repository); value files of an Application are relative to it.
 	Dir string
+	// Repo is where the kuma or kong-mesh chart comes from, when known.
+	Repo string
 }
 
 // prefixOf is where the kuma chart's values sit inside a chart's values.
@@ -74,6 +76,9 @@ func FromDir(files Files, dir string) (Target, []model.Diagnostic, error) {
 			at = dep.Alias
 		}
 		t := Target{ChartName: dep.Name, Product: prod, Version: dep.Version, Prefix: append([]string{at}, prefixOf(dep.Name)...), Dir: dir}
+		if strings.HasPrefix(dep.Repository, "http") {
+			t.Repo = dep.Repository
+		}
 		var diags []model.Diagnostic
 		if sub, ok := vendored(files, c, dep); ok {
 			t.AppVersion = sub.AppVersion
@@ -84,8 +89,8 @@ func FromDir(files Files, dir string) (Target, []model.Diagnostic, error) {
 			diags = append(diags, model.Diagnostic{
 				Pos:   dep.Version.Pos,
 				Level: model.LevelNote,
-				Message: fmt.Sprintf("dependency %s %s is not vendored under %s/charts: evaluated from its version and the chart's known defaults "+
-					"(run helm dependency build to vendor it)", dep.Name, dep.Version.Value, dir),
+				Message: fmt.Sprintf("%s/Chart.yaml: dependency %s %s is not vendored under %s/charts, so it is evaluated from its version and the chart's "+
+					"known defaults, not rendered; vendor it (helm dependency build) or lint with --fetch-charts", dir, dep.Name, dep.Version.Value, dir),
 			})
 		}
 		return t, diags, nil
@@ -98,7 +103,7 @@ func FromDir(files Files, dir string) (Target, []model.Diagnostic, error) {
 func (t Target) Release(name, namespace string, chartRef model.Field[string], object model.Object, unit string, layers []Layer) *Release {
 	r := &Release{
 		Name: name, Namespace: namespace, Product: t.Product, ChartName: t.ChartName,
-		ChartRef: chartRef, Version: t.Version, AppVersion: t.AppVersion, Object: object, Unit: unit,
+		ChartRef: chartRef, Version: t.Version, AppVersion: t.AppVersion, Object: object, Unit: unit, Dir: t.Dir, Repo: t.Repo,
 	}
 	if t.Defaults != nil {
 		r.Layers = append(r.Layers, *t.Defaults)
