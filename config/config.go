@@ -384,12 +384,9 @@ func (p *parser) policy(n *yaml.Node) error {
 			p.c.Policy.MaxSkewLines = m
 			return nil
 		}
-		return p.fields(v, "policy.kustomize", []string{"allowRemote"}, func(_ string, k, v *yaml.Node) error {
+		return p.fields(v, "policy.kustomize", []string{"allowRemote"}, func(_ string, _, v *yaml.Node) error {
 			list, err := p.strings(v, "policy.kustomize.allowRemote")
 			p.c.Policy.Kustomize.AllowRemote = list
-			if err == nil && len(list) > 0 {
-				p.unused(k, "policy.kustomize.allowRemote")
-			}
 			return err
 		})
 	})

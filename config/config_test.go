@@ -67,7 +67,7 @@ func TestParse(t *testing.T) {
 		t.Errorf("helm/universal: %+v %+v", c.Helm, c.Universal)
 	}
 	// Settings no loader uses yet are said, not silently dropped.
-	if len(c.Unused) != 2 {
+	if len(c.Unused) != 1 {
 		t.Errorf("unused: %v", c.Unused)
 	}
 	for rel, want := range map[string]string{

@@ -262,3 +262,69 @@ data:
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100/1e6, "ms/release")
 }
+
+// BenchmarkKustomize100Overlays builds 100 overlays of one base (images,
+// replicas and a patch each) in-process and lints them, findings mapped back
+// to the overlay lines.
+func BenchmarkKustomize100Overlays(b *testing.B) {
+	root := b.TempDir()
+	write := func(rel, body string) {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "kustomize", "base", "control-plane.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	write("base/control-plane.yaml", string(src))
+	write("base/kustomization.yaml", "resources:\n  - control-plane.yaml\n")
+	for i := range 100 {
+		dir := fmt.Sprintf("overlays/zone-%03d", i)
+		write(dir+"/kustomization.yaml", fmt.Sprintf(`namespace: kuma-system
+resources:
+  - ../../base
+images:
+  - name: docker.io/kumahq/kuma-cp
+    newTag: 2.9.%d
+replicas:
+  - name: kuma-control-plane
+    count: %d
+patches:
+  - path: zone.yaml
+`, i%5, 1+i%3))
+		write(dir+"/zone.yaml", fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: kuma-control-plane
+spec:
+  template:
+    spec:
+      containers:
+        - name: control-plane
+          env:
+            - name: KUMA_MULTIZONE_ZONE_NAME
+              value: zone-%03d
+`, i))
+	}
+	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow}
+	res, err := lint.Run(opts)
+	if err != nil || res.Failed() {
+		b.Fatalf("%v %v", err, res.Diagnostics)
+	}
+	if n := countRule(res.Findings, "cp-single-replica"); n != 34 {
+		b.Fatalf("%d cp-single-replica findings, want 34", n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := lint.Run(opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/100/1e6, "ms/overlay")
+}

@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kumalint/kumalint/config"
+	"github.com/kumalint/kumalint/loaders/discover"
 	"github.com/kumalint/kumalint/loaders/gitops"
 	"github.com/kumalint/kumalint/loaders/helm"
+	"github.com/kumalint/kumalint/loaders/kustomize"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
 )
@@ -148,4 +151,25 @@ func configReleases(cfg *config.Config, files *repoFiles) ([]*helm.Release, []mo
 		out = append(out, t.Release(hr.Name, hr.Namespace, chartRef, obj, cfg.Dir, layers))
 	}
 	return out, diags
+}
+
+// kustomizeComponents scans the kustomizations among the inputs, builds the
+// top-level overlays and returns their components and the files they own.
+func kustomizeComponents(inputs []discover.Input, files *repoFiles, cfg *config.Config) ([]*model.Component, map[string]bool, []model.Diagnostic) {
+	var kfiles []string
+	for _, in := range inputs {
+		if slices.Contains(kustomize.FileNames, path.Base(in.Display)) {
+			kfiles = append(kfiles, in.Display)
+		}
+	}
+	if len(kfiles) == 0 {
+		return nil, nil, nil
+	}
+	var opts kustomize.Options
+	if cfg != nil {
+		opts.AllowRemote = cfg.Policy.Kustomize.AllowRemote
+	}
+	tree, diags := kustomize.Scan(files, kfiles, opts)
+	comps, more := kustomize.Load(files, tree)
+	return comps, tree.Owned, append(diags, more...)
 }

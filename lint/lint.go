@@ -175,9 +175,22 @@ func build(root string, paths []string, cfg *config.Config, fetch *helm.Fetcher)
 	inputs, diags := discover.Walk(root, paths, skip)
 	docs, directives, more := readAll(inputs)
 	diags = append(diags, more...)
-	comps, more := kube.Load(docs)
+	files := newRepoFiles(root, docs)
+	kcomps, owned, more := kustomizeComponents(inputs, files, cfg)
 	diags = append(diags, more...)
-	hcomps, more := helmComponents(docs, newRepoFiles(root, docs), cfg, fetch)
+	// Files a kustomization reads are linted as built, not as they are.
+	plain := docs
+	if len(owned) > 0 {
+		plain = nil
+		for _, d := range docs {
+			if !owned[d.File] {
+				plain = append(plain, d)
+			}
+		}
+	}
+	comps, more := kube.Load(plain)
+	comps, diags = append(comps, kcomps...), append(diags, more...)
+	hcomps, more := helmComponents(docs, files, cfg, fetch)
 	comps, diags = append(comps, hcomps...), append(diags, more...)
 	g := topology.BuildWith(comps, envOf)
 	diags = append(diags, g.Notes...)

@@ -113,7 +113,7 @@ func (w *walker) add(p string) {
 		}
 		// Hidden files are tool settings (.kumalint.yaml, .golangci.yml, CI
 		// configs), not deployments.
-		if isYAML(name) && !strings.HasPrefix(name, ".") {
+		if (isYAML(name) || name == "Kustomization") && !strings.HasPrefix(name, ".") {
 			w.file(path, false)
 		}
 		return nil

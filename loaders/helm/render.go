@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -409,34 +408,9 @@ func (r *Release) search(value string) (model.Pos, bool) {
 				return l.Doc.Pos(l.Set[k]), true
 			}
 		}
-		if n := findScalar(l.Root, value, 0); n != nil {
+		if n := yamldoc.FindScalar(l.Root, value); n != nil {
 			return l.Doc.Pos(n), true
 		}
 	}
 	return model.Pos{}, false
-}
-
-func findScalar(n *yaml.Node, value string, depth int) *yaml.Node {
-	if n == nil || depth > 32 {
-		return nil
-	}
-	switch n.Kind {
-	case yaml.ScalarNode:
-		if n.Value == value {
-			return n
-		}
-	case yaml.MappingNode:
-		for i := 1; i < len(n.Content); i += 2 {
-			if f := findScalar(n.Content[i], value, depth+1); f != nil {
-				return f
-			}
-		}
-	case yaml.SequenceNode:
-		for _, c := range n.Content {
-			if f := findScalar(c, value, depth+1); f != nil {
-				return f
-			}
-		}
-	}
-	return nil
 }

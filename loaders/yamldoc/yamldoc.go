@@ -282,3 +282,69 @@ func shift(n *yaml.Node, lines, cols int, scalar *yaml.Node, seen map[*yaml.Node
 		shift(c, lines, cols, scalar, seen)
 	}
 }
+
+// ExpandedSize counts the nodes of a tree as a decoder that expands aliases
+// would build them (kyaml and kustomize do), stopping at limit. It never
+// expands anything itself: shared subtrees are counted once and multiplied.
+func ExpandedSize(n *yaml.Node, limit int) (size int, over bool) {
+	memo := map[*yaml.Node]int{}
+	var count func(n *yaml.Node, depth int) int
+	count = func(n *yaml.Node, depth int) int {
+		if n == nil {
+			return 0
+		}
+		if depth > 1000 {
+			return limit + 1 // nesting this deep is hostile whatever its size
+		}
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		memo[n] = limit + 1 // a cycle counts as over the limit
+		total := 1
+		if n.Kind == yaml.AliasNode {
+			total += count(n.Alias, depth+1)
+		}
+		for _, c := range n.Content {
+			total += count(c, depth+1)
+			if total > limit {
+				break
+			}
+		}
+		total = min(total, limit+1)
+		memo[n] = total
+		return total
+	}
+	size = count(n, 0)
+	return size, size > limit
+}
+
+// FindScalar returns the first scalar under n (values only, not mapping
+// keys) whose value is value, in document order; aliases are not followed.
+func FindScalar(n *yaml.Node, value string) *yaml.Node {
+	return findScalar(n, value, 0)
+}
+
+func findScalar(n *yaml.Node, value string, depth int) *yaml.Node {
+	if n == nil || depth > 64 {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Value == value {
+			return n
+		}
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			if f := findScalar(n.Content[i], value, depth+1); f != nil {
+				return f
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if f := findScalar(c, value, depth+1); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
+}

@@ -149,3 +149,30 @@ func TestDecodeEmbedded(t *testing.T) {
 		t.Errorf("broken block: %v", err)
 	}
 }
+
+func TestExpandedSize(t *testing.T) {
+	// Nine levels of nine aliases: 9^9 nodes when expanded, 500 bytes of text.
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [", i, i)
+		for j := range 9 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	docs, err := Decode("bomb.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, over := ExpandedSize(docs[0].Root, 1_000_000); !over || n <= 1_000_000 {
+		t.Errorf("alias bomb: size %d, over %v", n, over)
+	}
+	docs, _ = Decode("ok.yaml", []byte("base: &b {a: 1, b: 2}\nx: *b\ny: *b\n"))
+	if n, over := ExpandedSize(docs[0].Root, 1000); over || n != 21 {
+		t.Errorf("small file: size %d, over %v", n, over)
+	}
+}
