@@ -151,7 +151,7 @@ func runLint(cmd *cobra.Command, f lintFlags, args []string) (int, error) {
 	if f.all && f.base == "" {
 		return exitError, errors.New("--all only applies with --base")
 	}
-	root := repoRoot(cwd)
+	root := repoRoot(cwd, args)
 	cfg, err := loadConfig(f.config, root, args)
 	if err != nil {
 		return exitError, err
@@ -326,19 +326,35 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// repoRoot finds the repository around dir, so that reported paths are
-// repository-relative as code scanning expects; outside a repository it is dir.
-func repoRoot(dir string) string {
-	for d := dir; ; {
+// repoRoot finds the root that report paths are relative to, which is what
+// code scanning expects: the git repository around the first path (or the
+// working directory). Outside any repository it is the working directory, or
+// the first path's directory when that is not inside the working directory.
+func repoRoot(cwd string, args []string) string {
+	start := cwd
+	if len(args) > 0 {
+		p, err := filepath.Abs(args[0])
+		if err == nil {
+			if info, err := os.Stat(p); err == nil && !info.IsDir() {
+				p = filepath.Dir(p)
+			}
+			start = p
+		}
+	}
+	for d := start; ; {
 		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
 			return d
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			break
 		}
 		d = parent
 	}
+	if rel, err := filepath.Rel(cwd, start); err == nil && filepath.IsLocal(rel) || rel == "." {
+		return cwd
+	}
+	return start
 }
 
 func rulesCmd() *cobra.Command {

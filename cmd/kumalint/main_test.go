@@ -379,3 +379,38 @@ func TestMarkdown(t *testing.T) {
 	}
 	contains(t, out, "## kumalint: 3 findings (2 errors, 1 warning, 0 notes)", "| :x: error | [`zone-ahead`]", "<details><summary>How to fix</summary>")
 }
+
+// TestKustomizeBadInput: a remote base and a missing patch are errors at
+// their kustomization lines (exit 2); the other overlay is still linted.
+func TestKustomizeBadInput(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(repo, "testdata", "lint", "kustomize", "base", "control-plane.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"base/kustomization.yaml":    "resources: [control-plane.yaml]\n",
+		"base/control-plane.yaml":    string(src),
+		"remote/kustomization.yaml":  "resources:\n  - ../base\n  - https://github.com/example/mesh//overlays/prod?ref=v1\n",
+		"missing/kustomization.yaml": "resources: [../base]\npatches:\n  - path: nowhere.yaml\n",
+		"good/kustomization.yaml":    "resources: [../base]\nimages:\n  - name: docker.io/kumahq/kuma-cp\n    newTag: 2.11.2\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, _ := kumalint(t, "lint", dir, "--now", "2026-09-01")
+	if code != 2 {
+		t.Errorf("exit %d, want 2\n%s", code, out)
+	}
+	contains(t, out,
+		`remote/kustomization.yaml:3:5: error resources entry "https://github.com/example/mesh//overlays/prod?ref=v1" is remote`,
+		`missing/kustomization.yaml:3:11: error patches entry "nowhere.yaml"`,
+		"good/kustomization.yaml:4:13: control plane kuma-control-plane (zone): kuma-cp 2.11.2",
+		"2 inputs could not be read")
+}

@@ -25,7 +25,7 @@ func loadGraph(stderr io.Writer, configPath string, args []string) (res *lint.Re
 	if err != nil {
 		return nil, nil, false, err
 	}
-	root := repoRoot(cwd)
+	root := repoRoot(cwd, args)
 	cfg, err := loadConfig(configPath, root, args)
 	if err != nil {
 		return nil, nil, false, err
