@@ -91,8 +91,12 @@ type Component struct {
 	// the control plane a data plane belongs to.
 	Product Product
 	// Unit groups components that were deployed together: the directory of
-	// the rendered manifests (later: the Helm release, the overlay).
+	// the rendered manifests, the Helm release's, the overlay.
 	Unit string
+	// Source is the file that deploys the component when that is not the
+	// file its object is defined in (a kustomize overlay building a base):
+	// configured environments match it.
+	Source string
 
 	// Control-plane attributes.
 	Role          Field[Role]

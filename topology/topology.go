@@ -34,7 +34,11 @@ func BuildWith(comps []*model.Component, environmentOf func(file string) string)
 	for i, c := range comps {
 		c.ID = i
 		if environmentOf != nil {
-			names[i] = environmentOf(c.Object.Pos.File)
+			src := c.Source
+			if src == "" {
+				src = c.Object.Pos.File
+			}
+			names[i] = environmentOf(src)
 		}
 	}
 	// sameEnv keeps the candidates a component may join.

@@ -38,7 +38,7 @@ func Load(fs Files, tree *Tree) ([]*model.Component, []model.Diagnostic) {
 		p := &placer{fs: fs, chain: tree.Chain(dir), kfile: tree.ByDir[dir].File, built: built}
 		for _, c := range cs {
 			p.place(c)
-			c.Unit = dir
+			c.Unit, c.Source = dir, tree.ByDir[dir].File
 		}
 		results[i] = result{cs, ds}
 	}
