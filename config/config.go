@@ -54,9 +54,6 @@ type Config struct {
 			AllowRemote []string
 		}
 	}
-	// Unused are settings this version reads but no loader consumes yet,
-	// with their positions, so the run can say so.
-	Unused []model.Diagnostic
 }
 
 // Setting is a rule's configured level, with where it was set.
@@ -87,6 +84,7 @@ type HelmRelease struct {
 type UniversalComponent struct {
 	Name, Kind, Role, Zone, Version, Product, Store string
 	Instances                                       int
+	Pos                                             model.Pos
 }
 
 // Error is a problem in the configuration, at a position.
@@ -342,13 +340,13 @@ func (p *parser) helm(_, n *yaml.Node) error {
 	return err
 }
 
-func (p *parser) universal(k, n *yaml.Node) error {
+func (p *parser) universal(_, n *yaml.Node) error {
 	err := p.fields(n, "universal", []string{"components"}, func(_ string, _, v *yaml.Node) error {
 		if v.Kind != yaml.SequenceNode {
 			return p.errorf(v, "universal.components must be a list")
 		}
 		for _, it := range v.Content {
-			var u UniversalComponent
+			u := UniversalComponent{Pos: p.doc.Pos(it)}
 			err := p.fields(it, "a universal component", []string{"name", "kind", "role", "zone", "version", "product", "store", "instances"}, func(key string, _, v *yaml.Node) error {
 				if key == "instances" {
 					n, err := strconv.Atoi(p.scalar(v))
@@ -368,8 +366,15 @@ func (p *parser) universal(k, n *yaml.Node) error {
 		}
 		return nil
 	})
-	if err == nil && len(p.c.Universal.Components) > 0 {
-		p.unused(k, "universal.components")
+	if err == nil {
+		for _, u := range p.c.Universal.Components {
+			switch {
+			case u.Name == "" || u.Version == "":
+				return &Error{u.Pos, "a universal component needs a name and a version"}
+			case u.Kind != "" && u.Kind != "control-plane" && u.Kind != "data-plane":
+				return &Error{u.Pos, fmt.Sprintf("kind %q: want control-plane or data-plane", u.Kind)}
+			}
+		}
 	}
 	return err
 }
@@ -389,16 +394,6 @@ func (p *parser) policy(n *yaml.Node) error {
 			p.c.Policy.Kustomize.AllowRemote = list
 			return err
 		})
-	})
-}
-
-// unused records a setting that this version parses and checks but has no
-// loader for yet.
-func (p *parser) unused(n *yaml.Node, what string) {
-	p.c.Unused = append(p.c.Unused, model.Diagnostic{
-		Pos:     p.doc.Pos(n),
-		Level:   model.LevelNote,
-		Message: what + " is checked but not used by this version of kumalint (its loader is not built yet)",
 	})
 }
 

@@ -66,10 +66,6 @@ func TestParse(t *testing.T) {
 	if len(c.Helm.Releases) != 1 || c.Helm.Releases[0].Set["controlPlane.replicas"].Value != "3" || len(c.Universal.Components) != 1 {
 		t.Errorf("helm/universal: %+v %+v", c.Helm, c.Universal)
 	}
-	// Settings no loader uses yet are said, not silently dropped.
-	if len(c.Unused) != 1 {
-		t.Errorf("unused: %v", c.Unused)
-	}
 	for rel, want := range map[string]string{
 		"deploy/clusters/prod/zone-1/kuma.yaml": "prod",
 		"deploy/clusters/staging/kuma.yaml":     "staging",
@@ -230,7 +226,7 @@ func TestSchemaAgrees(t *testing.T) {
 		"helm:\n  releases:\n    - name: kuma\n",
 		"environments:\n  prod: []\n",
 		"ignore: 3\n",
-		"universal:\n  components:\n    - instances: 2\n      store: memory\n",
+		"universal:\n  components:\n    - name: cp\n      version: 2.9.1\n      instances: 2\n      store: memory\n",
 	}
 	for _, doc := range docs {
 		_, perr := Parse("c.yaml", []byte(doc), rules.IDs())

@@ -18,6 +18,7 @@ import (
 	"github.com/kumalint/kumalint/loaders/discover"
 	"github.com/kumalint/kumalint/loaders/helm"
 	"github.com/kumalint/kumalint/loaders/kube"
+	"github.com/kumalint/kumalint/loaders/universal"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/policy"
@@ -108,9 +109,6 @@ func Run(opts Options) (*Result, error) {
 	}
 	head := build(opts.Root, opts.Paths, opts.Config, opts.Fetch)
 	res.Graph, res.Diagnostics, res.Files = head.graph, head.diags, head.files
-	if opts.Config != nil {
-		res.Diagnostics = append(res.Diagnostics, opts.Config.Unused...)
-	}
 	var prior []*model.Component
 	if opts.Base != "" {
 		b := <-baseDone
@@ -192,6 +190,17 @@ func build(root string, paths []string, cfg *config.Config, fetch *helm.Fetcher)
 	comps, diags = append(comps, kcomps...), append(diags, more...)
 	hcomps, more := helmComponents(docs, files, cfg, fetch)
 	comps, diags = append(comps, hcomps...), append(diags, more...)
+	var texts []string
+	for _, in := range inputs {
+		if discover.IsText(in.Display) {
+			texts = append(texts, in.Display)
+		}
+	}
+	ucomps, more := universal.Load(files, plain, texts)
+	comps, diags = append(comps, ucomps...), append(diags, more...)
+	if cfg != nil {
+		comps = append(comps, universal.FromConfig(statedComponents(cfg), cfg.Dir)...)
+	}
 	g := topology.BuildWith(comps, envOf)
 	diags = append(diags, g.Notes...)
 	return built{g, diags, len(inputs), directives}
@@ -343,6 +352,10 @@ func readOne(in discover.Input) ([]yamldoc.Doc, []*suppress.Directive, *model.Di
 		return nil, nil, fail(model.Pos{File: in.Display}, "empty file: nothing to lint")
 	}
 	directives := suppress.Scan(in.Display, data)
+	if discover.IsText(in.Display) {
+		// Read by the Universal loader through the repository's files.
+		return nil, directives, nil
+	}
 	docs, err := yamldoc.Decode(in.Display, data)
 	if err != nil {
 		if e := (*yamldoc.Error)(nil); errors.As(err, &e) {

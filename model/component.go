@@ -104,9 +104,13 @@ type Component struct {
 	Zone          Field[string]
 	GlobalAddress Field[string]
 	StoreType     Field[string]
-	Replicas      Field[int]
-	Scaling       *Scaling
-	Budget        *Budget
+	// Store names the store's identity when it is shared by address
+	// (postgres://host:port/db): control planes with the same Store share
+	// their data, and count as instances of one another.
+	Store    Field[string]
+	Replicas Field[int]
+	Scaling  *Scaling
+	Budget   *Budget
 	// Flags are the experimental settings stated for this control plane
 	// (KUMA_EXPERIMENTAL_* environment variables), in the order found.
 	Flags []Flag
@@ -172,6 +176,18 @@ func (c *Component) Flag(env string) (Flag, bool) {
 		}
 	}
 	return Flag{}, false
+}
+
+// OnKubernetes reports whether the component runs as a Kubernetes workload
+// (rendered, from a Helm release or a kustomize overlay) rather than as a
+// Universal process (compose, systemd, a script, or stated in the
+// configuration).
+func (c *Component) OnKubernetes() bool {
+	switch c.Object.Kind {
+	case "ComposeService", "SystemdUnit", "Script", "Configured":
+		return false
+	}
+	return true
 }
 
 // IsCP reports whether c is a control plane.

@@ -25,8 +25,8 @@ var CPNoDisruptionBudget = &Rule{
 
 func runCPNoDisruptionBudget(p *Pass) {
 	for _, c := range p.Graph.Components {
-		if !c.IsCP() || c.StoreType.Value == "memory" {
-			continue
+		if !c.IsCP() || c.StoreType.Value == "memory" || !c.OnKubernetes() {
+			continue // disruption budgets are a Kubernetes matter
 		}
 		n, pos, _ := instances(c)
 		if n < 2 {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kumalint/kumalint/model"
 )
@@ -25,6 +26,15 @@ var CPSingleReplica = &Rule{
 
 // instances returns how many instances a CP is guaranteed and where that is set.
 func instances(c *model.Component) (n int, pos model.Pos, source string) {
+	if !c.OnKubernetes() {
+		switch {
+		case c.Replicas.Set && c.Object.Kind == "ComposeService":
+			return c.Replicas.Value, c.Replicas.Pos, "deploy.replicas"
+		case c.Replicas.Set:
+			return c.Replicas.Value, c.Replicas.Pos, "instances"
+		}
+		return c.Replicas.Value, c.Replicas.Pos, "one " + strings.ToLower(strings.TrimSuffix(c.Object.Kind, "Service")) + " process"
+	}
 	if c.Chart != nil {
 		switch {
 		case c.Scaling != nil && c.Scaling.Min.Set:
@@ -78,11 +88,19 @@ func runCPSingleReplica(p *Pass) {
 			continue
 		}
 		n, pos, source := instances(c)
+		if peers := sharing(p, c); peers > 0 && n >= 0 {
+			// Universal instances of one zone on one Postgres are one
+			// control plane (domain.md §1.2, HA note).
+			n += peers
+			source += fmt.Sprintf(", plus %d on the same store", peers)
+		}
 		if n < 0 || n >= 2 {
 			continue // unknown (a DaemonSet, a templated value) or enough
 		}
 		fix := "set spec.replicas to 2 or more (Helm: controlPlane.replicas)"
 		switch {
+		case !c.OnKubernetes():
+			fix = "run a second kuma-cp instance of this zone on the same Postgres store (deploy.replicas, another service or unit)"
 		case c.Chart != nil && c.Scaling != nil:
 			fix = "set controlPlane.autoscaling.minReplicas to 2 or more"
 		case c.Chart != nil:
@@ -90,10 +108,14 @@ func runCPSingleReplica(p *Pass) {
 		case c.Scaling != nil:
 			fix = "set minReplicas to 2 or more (Helm: controlPlane.autoscaling.minReplicas)"
 		}
+		msg := fmt.Sprintf("%s can run with %s (%s); the upgrade policy asks for more than one control-plane instance %s so that a restart on the new version causes no downtime",
+			c.Describe(), instanceCount(n), source, perWhat(c))
+		if o := otherStore(p, c); o != nil {
+			msg += fmt.Sprintf("; %s of the same zone uses another store (%s), so the two do not share state", o.Describe(), o.Store.Value)
+		}
 		p.Report(model.Finding{
-			Pos: pos,
-			Message: fmt.Sprintf("%s can run with %s (%s); the upgrade policy asks for more than one control-plane instance %s so that a restart on the new version causes no downtime",
-				c.Describe(), instanceCount(n), source, perWhat(c)),
+			Pos:     pos,
+			Message: msg,
 			Fix:     fix,
 			Related: []model.Related{{Pos: c.Object.Pos, Message: c.Object.String()}},
 			Key:     p.key(c),
@@ -106,4 +128,35 @@ func instanceCount(n int) string {
 		return "1 instance"
 	}
 	return itoa(n) + " instances"
+}
+
+// sharing counts the instances of other control planes with the same role
+// and zone on the same store.
+func sharing(p *Pass, c *model.Component) int {
+	if c.Store.Value == "" {
+		return 0
+	}
+	n := 0
+	for _, o := range p.Graph.Components {
+		if o != c && o.IsCP() && o.Store.Value == c.Store.Value && o.Role.Value == c.Role.Value && o.Zone.Value == c.Zone.Value {
+			if k, _, _ := instances(o); k > 0 {
+				n += k
+			}
+		}
+	}
+	return n
+}
+
+// otherStore finds a control plane of the same role and zone on a different
+// store: not a second instance, a split.
+func otherStore(p *Pass, c *model.Component) *model.Component {
+	if c.Store.Value == "" {
+		return nil
+	}
+	for _, o := range p.Graph.Components {
+		if o != c && o.IsCP() && o.Store.Value != "" && o.Store.Value != c.Store.Value && o.Role.Value == c.Role.Value && o.Zone.Value == c.Zone.Value {
+			return o
+		}
+	}
+	return nil
 }

@@ -23,6 +23,11 @@ var RemovedSetting = &Rule{
 
 func runRemovedSetting(p *Pass) {
 	for _, c := range p.Graph.Components {
+		if !c.IsCP() && checkable(c.Version()) && c.Version().Major >= 3 && (c.DPKind == model.DPIngress || c.DPKind == model.DPEgress) {
+			p.Report(model.Finding{Pos: c.Image.Pos, Key: p.key(c),
+				Message: fmt.Sprintf("%s runs %s, but ZoneIngress and ZoneEgress were removed in 3.0: kuma-dp 3.x accepts only --proxy-type=dataplane", c.Describe(), c.Version()),
+				Fix:     "keep zone proxies on 2.x until they are replaced by the 3.x zone proxies, or remove them"})
+		}
 		if !c.IsCP() || !checkable(c.Version()) {
 			continue
 		}

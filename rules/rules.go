@@ -79,6 +79,7 @@ func All() []*Rule {
 		InvalidConfig,
 		MixedProduct,
 		RemovedSetting,
+		StoreSkew,
 		UnknownSetting,
 		UnknownVersion,
 		UnpinnedVersion,

@@ -113,7 +113,7 @@ func (w *walker) add(p string) {
 		}
 		// Hidden files are tool settings (.kumalint.yaml, .golangci.yml, CI
 		// configs), not deployments.
-		if (isYAML(name) || name == "Kustomization") && !strings.HasPrefix(name, ".") {
+		if (isYAML(name) || name == "Kustomization" || IsText(name)) && !strings.HasPrefix(name, ".") {
 			w.file(path, false)
 		}
 		return nil
@@ -135,6 +135,13 @@ func (w *walker) chart(dir string) {
 			w.file(filepath.Join(dir, name), false)
 		}
 	}
+}
+
+// IsText reports whether a file is read as text rather than YAML: systemd
+// units and shell scripts, where Universal deployments state versions.
+func IsText(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".service" || ext == ".sh"
 }
 
 func isYAML(name string) bool {

@@ -1,5 +1,8 @@
 package lint
 
+// The loaders beyond plain manifests: Helm releases, kustomize overlays,
+// Universal processes and configured components.
+
 import (
 	"fmt"
 	"path"
@@ -15,6 +18,7 @@ import (
 	"github.com/kumalint/kumalint/loaders/gitops"
 	"github.com/kumalint/kumalint/loaders/helm"
 	"github.com/kumalint/kumalint/loaders/kustomize"
+	"github.com/kumalint/kumalint/loaders/universal"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
 )
@@ -172,4 +176,14 @@ func kustomizeComponents(inputs []discover.Input, files *repoFiles, cfg *config.
 	tree, diags := kustomize.Scan(files, kfiles, opts)
 	comps, more := kustomize.Load(files, tree)
 	return comps, tree.Owned, append(diags, more...)
+}
+
+// statedComponents are the configuration's universal.components.
+func statedComponents(cfg *config.Config) []universal.Stated {
+	var out []universal.Stated
+	for _, u := range cfg.Universal.Components {
+		out = append(out, universal.Stated{Name: u.Name, Kind: u.Kind, Role: u.Role, Zone: u.Zone, Version: u.Version,
+			Product: u.Product, Store: u.Store, Instances: u.Instances, Pos: u.Pos})
+	}
+	return out
 }
