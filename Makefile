@@ -2,7 +2,7 @@
 GO ?= go
 BIN ?= bin/kumalint
 
-.PHONY: build test lint bench fmt golden validate-sarif
+.PHONY: build test lint bench fmt golden validate-sarif fuzz
 
 build:
 	$(GO) build -o $(BIN) ./cmd/kumalint
@@ -15,6 +15,10 @@ lint:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench
+
+fuzz:
+	bash .ci/fuzz
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -9,10 +9,12 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
@@ -44,6 +46,13 @@ type Config struct {
 	}
 	Universal struct {
 		Components []UniversalComponent
+	}
+	// Limits bound what one input may cost (zero: kumalint's default).
+	Limits struct {
+		MaxFileSize   int64
+		MaxAliasNodes int
+		MaxDepth      int
+		RenderTimeout time.Duration
 	}
 	Policy struct {
 		// MaxSkewLines overrides the two release lines of the policy when
@@ -176,7 +185,6 @@ func (p *parser) fields(n *yaml.Node, where string, known []string, each func(ke
 	if n.Kind != yaml.MappingNode {
 		return p.errorf(n, "%s must be a mapping", where)
 	}
-	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Value == "<<" {
@@ -191,10 +199,6 @@ func (p *parser) fields(n *yaml.Node, where string, known []string, each func(ke
 			}
 			return p.errorf(k, "%s", msg)
 		}
-		if seen[k.Value] {
-			return p.errorf(k, "%q appears twice in %s", k.Value, where)
-		}
-		seen[k.Value] = true
 		if err := each(k.Value, k, v); err != nil {
 			return err
 		}
@@ -203,7 +207,7 @@ func (p *parser) fields(n *yaml.Node, where string, known []string, each func(ke
 }
 
 func (p *parser) top(root *yaml.Node) error {
-	return p.fields(root, "the configuration", []string{"rules", "environments", "ignore", "helm", "universal", "policy"}, func(key string, k, v *yaml.Node) error {
+	return p.fields(root, "the configuration", []string{"rules", "environments", "ignore", "helm", "universal", "policy", "limits"}, func(key string, k, v *yaml.Node) error {
 		switch key {
 		case "rules":
 			return p.rulesSection(v)
@@ -219,6 +223,8 @@ func (p *parser) top(root *yaml.Node) error {
 			return p.universal(k, v)
 		case "policy":
 			return p.policy(v)
+		case "limits":
+			return p.limits(v)
 		}
 		return nil
 	})
@@ -394,6 +400,45 @@ func (p *parser) policy(n *yaml.Node) error {
 			p.c.Policy.Kustomize.AllowRemote = list
 			return err
 		})
+	})
+}
+
+// sizeRE is a byte size: 10485760, 10MiB, 512KiB, 1GiB.
+var sizeRE = regexp.MustCompile(`^(\d+)\s*(B|KiB|MiB|GiB)?$`)
+
+func (p *parser) limits(n *yaml.Node) error {
+	l := &p.c.Limits
+	return p.fields(n, "limits", []string{"maxFileSize", "maxAliasNodes", "maxDepth", "renderTimeout"}, func(key string, _, v *yaml.Node) error {
+		val := p.scalar(v)
+		switch key {
+		case "maxFileSize":
+			m := sizeRE.FindStringSubmatch(val)
+			if m == nil {
+				return p.errorf(v, "limits.maxFileSize: want a size such as 10MiB")
+			}
+			size, _ := strconv.ParseInt(m[1], 10, 64)
+			l.MaxFileSize = size << map[string]int{"": 0, "B": 0, "KiB": 10, "MiB": 20, "GiB": 30}[m[2]]
+			if l.MaxFileSize <= 0 || l.MaxFileSize > 1<<30 {
+				return p.errorf(v, "limits.maxFileSize: want 1 byte to 1GiB")
+			}
+		case "maxAliasNodes", "maxDepth":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 {
+				return p.errorf(v, "limits.%s: want a positive number", key)
+			}
+			if key == "maxDepth" {
+				l.MaxDepth = n
+			} else {
+				l.MaxAliasNodes = n
+			}
+		case "renderTimeout":
+			d, err := time.ParseDuration(val)
+			if err != nil || d <= 0 || d > 10*time.Minute {
+				return p.errorf(v, "limits.renderTimeout: want a duration such as 5s (at most 10m)")
+			}
+			l.RenderTimeout = d
+		}
+		return nil
 	})
 }
 

@@ -47,6 +47,11 @@ policy:
   maxSkewLines: 2
   kustomize:
     allowRemote: ["https://github.com/example/"]
+limits:
+  maxFileSize: 2MiB
+  maxAliasNodes: 50000
+  maxDepth: 64
+  renderTimeout: 2s
 `
 
 func TestParse(t *testing.T) {
@@ -59,6 +64,9 @@ func TestParse(t *testing.T) {
 	}
 	if l, on := c.Level("end-of-life", 1); !on || l.String() != "warning" {
 		t.Errorf("end-of-life: %v %v", l, on)
+	}
+	if c.Limits.MaxFileSize != 2<<20 || c.Limits.MaxAliasNodes != 50000 || c.Limits.MaxDepth != 64 || c.Limits.RenderTimeout.String() != "2s" {
+		t.Errorf("limits: %+v", c.Limits)
 	}
 	if c.Dir != "deploy" || len(c.Environments) != 2 || c.Environments[1].Name != "staging" || c.Policy.MaxSkewLines != 2 {
 		t.Errorf("parsed %+v", c)
@@ -105,11 +113,13 @@ func TestParseErrors(t *testing.T) {
 		{"policy:\n  maxSkew: 2\n", `unknown key "maxSkew" in policy; did you mean "maxSkewLines"?`},
 		{"helm:\n  releases:\n    - name: kuma\n", `c.yaml:3:7: a helm release needs chart`},
 		{"helm:\n  releases:\n    - chart: x\n      valuesFiles: [a]\n", `unknown key "valuesFiles" in a helm release; did you mean "values"?`},
-		{"rules: {}\nrules: {}\n", `c.yaml:2:1: "rules" appears twice`},
+		{"rules: {}\nrules: {}\n", `c.yaml:2: invalid YAML: mapping key "rules" already defined`},
 		{"rules: {}\n---\nrules: {}\n", `more than one YAML document`},
 		{"- rules\n", `the configuration must be a mapping`},
 		{"rules: [\n", `c.yaml:2`},
 		{"<<: {rules: {}}\n", `merge keys are not supported`},
+		{"limits:\n  maxFileSize: 10MB\n", `limits.maxFileSize: want a size such as 10MiB`},
+		{"limits:\n  renderTimeout: forever\n", `limits.renderTimeout: want a duration`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("c.yaml", []byte(tt.doc), rules.IDs())
@@ -212,7 +222,7 @@ func TestSchemaAgrees(t *testing.T) {
 		top = append(top, k)
 	}
 	slices.Sort(top)
-	if want := []string{"environments", "helm", "ignore", "policy", "rules", "universal"}; !slices.Equal(top, want) {
+	if want := []string{"environments", "helm", "ignore", "limits", "policy", "rules", "universal"}; !slices.Equal(top, want) {
 		t.Errorf("schema top-level keys %v, parser has %v", top, want)
 	}
 	docs := []string{
@@ -226,6 +236,8 @@ func TestSchemaAgrees(t *testing.T) {
 		"helm:\n  releases:\n    - name: kuma\n",
 		"environments:\n  prod: []\n",
 		"ignore: 3\n",
+		"limits:\n  maxFileSize: 10MB\n",
+		"limits:\n  maxDepth: 0\n",
 		"universal:\n  components:\n    - name: cp\n      version: 2.9.1\n      instances: 2\n      store: memory\n",
 	}
 	for _, doc := range docs {

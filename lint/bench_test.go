@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kumalint/kumalint/internal/gittest"
+	"github.com/kumalint/kumalint/internal/synth"
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/model"
 )
@@ -195,55 +196,8 @@ func countRule(fs []model.Finding, rule string) int {
 // model.
 func BenchmarkHelm100Releases(b *testing.B) {
 	root := b.TempDir()
-	src := filepath.Join("..", "testdata", "lint", "umbrella", "mesh")
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if strings.HasPrefix(filepath.Base(rel), "values-") {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(root, "mesh", rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, data, 0o644)
-	})
-	if err != nil {
+	if err := synth.Umbrella("..", root, 100); err != nil {
 		b.Fatal(err)
-	}
-	// 24 more templates of the kinds a control-plane chart has: config,
-	// RBAC, services, webhooks.
-	for i := range 24 {
-		tmpl := fmt.Sprintf(`apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ include "kuma.name" . }}-extra-%[1]d
-  namespace: {{ .Release.Namespace }}
-  labels:
-    {{- include "kuma.labels" . | nindent 4 }}
-data:
-  mode: {{ .Values.controlPlane.mode | quote }}
-  zone: {{ .Values.controlPlane.zone | default "none" | quote }}
-  {{- range $k, $v := .Values.controlPlane.envVars }}
-  {{ $k }}: {{ $v | quote }}
-  {{- end }}
-`, i)
-		p := filepath.Join(root, "mesh", "charts", "kuma", "templates", fmt.Sprintf("extra-%02d.yaml", i))
-		if err := os.WriteFile(p, []byte(tmpl), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	for i := range 100 {
-		values := fmt.Sprintf("mesh:\n  controlPlane:\n    zone: zone-%03d\n    replicas: %d\n    envVars:\n      KUMA_DEFAULTS_SKIP_MESH_CREATION: \"true\"\n", i, 1+i%3)
-		if err := os.WriteFile(filepath.Join(root, "mesh", fmt.Sprintf("values-zone-%03d.yaml", i)), []byte(values), 0o644); err != nil {
-			b.Fatal(err)
-		}
 	}
 	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow}
 	res, err := lint.Run(opts)
@@ -268,48 +222,8 @@ data:
 // to the overlay lines.
 func BenchmarkKustomize100Overlays(b *testing.B) {
 	root := b.TempDir()
-	write := func(rel, body string) {
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	src, err := os.ReadFile(filepath.Join("..", "testdata", "lint", "kustomize", "base", "control-plane.yaml"))
-	if err != nil {
+	if err := synth.Overlays("..", root, 100); err != nil {
 		b.Fatal(err)
-	}
-	write("base/control-plane.yaml", string(src))
-	write("base/kustomization.yaml", "resources:\n  - control-plane.yaml\n")
-	for i := range 100 {
-		dir := fmt.Sprintf("overlays/zone-%03d", i)
-		write(dir+"/kustomization.yaml", fmt.Sprintf(`namespace: kuma-system
-resources:
-  - ../../base
-images:
-  - name: docker.io/kumahq/kuma-cp
-    newTag: 2.9.%d
-replicas:
-  - name: kuma-control-plane
-    count: %d
-patches:
-  - path: zone.yaml
-`, i%5, 1+i%3))
-		write(dir+"/zone.yaml", fmt.Sprintf(`apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: kuma-control-plane
-spec:
-  template:
-    spec:
-      containers:
-        - name: control-plane
-          env:
-            - name: KUMA_MULTIZONE_ZONE_NAME
-              value: zone-%03d
-`, i))
 	}
 	opts := lint.Options{Root: root, Paths: []string{root}, Now: fixtureNow}
 	res, err := lint.Run(opts)

@@ -17,19 +17,20 @@ import (
 // already read for this run, else from disk, never outside the root (also
 // not through a symbolic link).
 type repoFiles struct {
-	root string // absolute, symlinks resolved
-	mu   sync.Mutex
-	docs map[string][]yamldoc.Doc
+	root   string // absolute, symlinks resolved
+	limits yamldoc.Limits
+	mu     sync.Mutex
+	docs   map[string][]yamldoc.Doc
 }
 
-func newRepoFiles(root string, docs []yamldoc.Doc) *repoFiles {
+func newRepoFiles(root string, docs []yamldoc.Doc, limits yamldoc.Limits) *repoFiles {
 	abs, err := filepath.Abs(root)
 	if err == nil {
 		if real, err := filepath.EvalSymlinks(abs); err == nil {
 			abs = real
 		}
 	}
-	f := &repoFiles{root: abs, docs: map[string][]yamldoc.Doc{}}
+	f := &repoFiles{root: abs, limits: limits, docs: map[string][]yamldoc.Doc{}}
 	for _, d := range docs {
 		f.docs[d.File] = append(f.docs[d.File], d)
 	}
@@ -67,6 +68,9 @@ func (f *repoFiles) Docs(rel string) ([]yamldoc.Doc, error) {
 		return nil, err
 	}
 	docs, err := yamldoc.Decode(rel, data)
+	if err == nil {
+		err = yamldoc.CheckLimits(docs, f.limits)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -86,8 +90,8 @@ func (f *repoFiles) read(rel string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a file", rel)
 	}
-	if info.Size() > yamldoc.MaxFileSize {
-		return nil, fmt.Errorf("%s is %d bytes, over the %d-byte limit", rel, info.Size(), yamldoc.MaxFileSize)
+	if info.Size() > f.limits.MaxFileSize {
+		return nil, fmt.Errorf("%s is %d bytes, over the %d-byte limit", rel, info.Size(), f.limits.MaxFileSize)
 	}
 	return os.ReadFile(p)
 }

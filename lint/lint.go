@@ -18,6 +18,7 @@ import (
 	"github.com/kumalint/kumalint/loaders/discover"
 	"github.com/kumalint/kumalint/loaders/helm"
 	"github.com/kumalint/kumalint/loaders/kube"
+	"github.com/kumalint/kumalint/loaders/kustomize"
 	"github.com/kumalint/kumalint/loaders/universal"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
@@ -52,6 +53,34 @@ type Options struct {
 	// repository so that their releases can be rendered. Nil: never the
 	// network.
 	Fetch *helm.Fetcher
+	// Limits bound each input; zero fields take the defaults.
+	Limits Limits
+}
+
+// Limits bound what one input may cost: each is an error naming the file
+// (exit 2), and the other inputs are still linted.
+type Limits struct {
+	yamldoc.Limits
+	// RenderTimeout stops a Helm render that loops.
+	RenderTimeout time.Duration
+}
+
+// withDefaults fills unset limits.
+func (l Limits) withDefaults() Limits {
+	d := yamldoc.DefaultLimits
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = d.MaxFileSize
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = d.MaxNodes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.RenderTimeout <= 0 {
+		l.RenderTimeout = helm.DefaultRenderTimeout
+	}
+	return l
 }
 
 // Result is everything a run found.
@@ -82,6 +111,7 @@ func Run(opts Options) (*Result, error) {
 		opts.Paths = []string{"."}
 	}
 	if cfg := opts.Config; cfg != nil {
+		opts.Limits = applyConfigLimits(opts.Limits, cfg)
 		if cfg.Policy.MaxSkewLines > 0 {
 			opts.Policy = opts.Policy.WithMaxSkew(cfg.Policy.MaxSkewLines)
 		}
@@ -93,6 +123,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		opts.Rules = on
 	}
+	opts.Limits = opts.Limits.withDefaults()
 	res := &Result{}
 	// The base revision is read (git archive) while the head is built.
 	type base struct {
@@ -107,7 +138,7 @@ func Run(opts Options) (*Result, error) {
 			baseDone <- base{g, d, err}
 		}()
 	}
-	head := build(opts.Root, opts.Paths, opts.Config, opts.Fetch)
+	head := build(opts.Root, opts.Paths, opts)
 	res.Graph, res.Diagnostics, res.Files = head.graph, head.diags, head.files
 	var prior []*model.Component
 	if opts.Base != "" {
@@ -164,32 +195,48 @@ type built struct {
 }
 
 // build runs discover → load → graph over paths.
-func build(root string, paths []string, cfg *config.Config, fetch *helm.Fetcher) built {
+func build(root string, paths []string, opts Options) built {
+	cfg := opts.Config
 	var skip func(string) bool
 	var envOf func(string) string
 	if cfg != nil {
 		skip, envOf = cfg.Ignored, cfg.EnvironmentOf
 	}
 	inputs, diags := discover.Walk(root, paths, skip)
-	docs, directives, more := readAll(inputs)
+	docs, directives, more := readAll(inputs, opts.Limits)
 	diags = append(diags, more...)
-	files := newRepoFiles(root, docs)
-	kcomps, owned, more := kustomizeComponents(inputs, files, cfg)
+	files := newRepoFiles(root, docs, opts.Limits.Limits)
+	tree, more := scanKustomizations(inputs, files, opts)
 	diags = append(diags, more...)
+	// Overlays build while Helm releases render; both use every core.
+	type kresult struct {
+		comps []*model.Component
+		diags []model.Diagnostic
+	}
+	kdone := make(chan kresult, 1)
+	go func() {
+		var r kresult
+		if tree != nil {
+			r.comps, r.diags = kustomize.Load(files, tree)
+		}
+		kdone <- r
+	}()
 	// Files a kustomization reads are linted as built, not as they are.
 	plain := docs
-	if len(owned) > 0 {
+	if tree != nil && len(tree.Owned) > 0 {
 		plain = nil
 		for _, d := range docs {
-			if !owned[d.File] {
+			if !tree.Owned[d.File] {
 				plain = append(plain, d)
 			}
 		}
 	}
 	comps, more := kube.Load(plain)
-	comps, diags = append(comps, kcomps...), append(diags, more...)
-	hcomps, more := helmComponents(docs, files, cfg, fetch)
-	comps, diags = append(comps, hcomps...), append(diags, more...)
+	diags = append(diags, more...)
+	hcomps, hdiags := helmComponents(docs, files, opts)
+	k := <-kdone
+	comps = append(append(comps, k.comps...), hcomps...)
+	diags = append(append(diags, k.diags...), hdiags...)
 	var texts []string
 	for _, in := range inputs {
 		if discover.IsText(in.Display) {
@@ -240,7 +287,7 @@ func buildBase(opts Options) (*model.Graph, []model.Diagnostic, error) {
 	if len(paths) == 0 {
 		return topology.Build(nil), nil, nil
 	}
-	b := build(dir, paths, opts.Config, opts.Fetch)
+	b := build(dir, paths, opts)
 	g, diags := b.graph, b.diags
 	for i := range diags {
 		diags[i].Level = model.LevelNote
@@ -294,7 +341,7 @@ func markExisting(head, base []model.Finding, g *model.Graph, prior []*model.Com
 
 // readAll reads and decodes the inputs on every core, keeping input order,
 // and collects their ignore comments.
-func readAll(inputs []discover.Input) ([]yamldoc.Doc, map[string][]*suppress.Directive, []model.Diagnostic) {
+func readAll(inputs []discover.Input, limits Limits) ([]yamldoc.Doc, map[string][]*suppress.Directive, []model.Diagnostic) {
 	type result struct {
 		docs       []yamldoc.Doc
 		directives []*suppress.Directive
@@ -306,7 +353,7 @@ func readAll(inputs []discover.Input) ([]yamldoc.Doc, map[string][]*suppress.Dir
 	for range min(runtime.GOMAXPROCS(0), max(len(inputs), 1)) {
 		wg.Go(func() {
 			for i := range next {
-				docs, directives, diag := readOne(inputs[i])
+				docs, directives, diag := readOne(inputs[i], limits)
 				results[i] = result{docs, directives, diag}
 			}
 		})
@@ -333,7 +380,7 @@ func readAll(inputs []discover.Input) ([]yamldoc.Doc, map[string][]*suppress.Dir
 	return docs, directives, diags
 }
 
-func readOne(in discover.Input) ([]yamldoc.Doc, []*suppress.Directive, *model.Diagnostic) {
+func readOne(in discover.Input, limits Limits) ([]yamldoc.Doc, []*suppress.Directive, *model.Diagnostic) {
 	fail := func(pos model.Pos, msg string) *model.Diagnostic {
 		return &model.Diagnostic{Pos: pos, Level: model.LevelError, Message: msg}
 	}
@@ -341,8 +388,8 @@ func readOne(in discover.Input) ([]yamldoc.Doc, []*suppress.Directive, *model.Di
 	if err != nil {
 		return nil, nil, fail(model.Pos{File: in.Display}, "cannot read: "+err.Error())
 	}
-	if info.Size() > yamldoc.MaxFileSize {
-		return nil, nil, fail(model.Pos{File: in.Display}, fmt.Sprintf("file is %d bytes, over the %d-byte limit; not read", info.Size(), yamldoc.MaxFileSize))
+	if info.Size() > limits.MaxFileSize {
+		return nil, nil, fail(model.Pos{File: in.Display}, fmt.Sprintf("file is %d bytes, over the %d-byte limit; not read", info.Size(), limits.MaxFileSize))
 	}
 	data, err := os.ReadFile(in.Path)
 	if err != nil {
@@ -357,6 +404,11 @@ func readOne(in discover.Input) ([]yamldoc.Doc, []*suppress.Directive, *model.Di
 		return nil, directives, nil
 	}
 	docs, err := yamldoc.Decode(in.Display, data)
+	if err == nil {
+		if err = yamldoc.CheckLimits(docs, limits.Limits); err != nil {
+			docs = nil // nothing of a hostile file is used
+		}
+	}
 	if err != nil {
 		if e := (*yamldoc.Error)(nil); errors.As(err, &e) {
 			return docs, directives, fail(e.Pos, e.Msg)
@@ -376,4 +428,23 @@ func SortDiagnostics(ds []model.Diagnostic) {
 			strings.Compare(a.Message, b.Message),
 		)
 	})
+}
+
+// applyConfigLimits takes the configuration's limits where the options set
+// none.
+func applyConfigLimits(l Limits, cfg *config.Config) Limits {
+	c := cfg.Limits
+	if l.MaxFileSize <= 0 {
+		l.MaxFileSize = c.MaxFileSize
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = c.MaxAliasNodes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = c.MaxDepth
+	}
+	if l.RenderTimeout <= 0 {
+		l.RenderTimeout = c.RenderTimeout
+	}
+	return l
 }

@@ -260,23 +260,29 @@ func TestRuleDocs(t *testing.T) {
 // TestDeterministic renders every fixture with one and with eight threads:
 // the bytes must not change.
 func TestDeterministic(t *testing.T) {
+	// Every fixture (Helm renders and kustomize builds run on every core)
+	// and the hostile repository (errors as well as findings), in every
+	// format.
+	dirs, _ := filepath.Glob("../testdata/lint/*")
+	hostile := hostileRepo(t)
 	render := func(procs int) []byte {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		var buf bytes.Buffer
-		cases, _ := filepath.Glob("../testdata/lint/*")
-		for _, dir := range cases {
+		for _, dir := range append(dirs, hostile) {
 			res := runFixture(dir)
 			rep := &report.Report{ToolVersion: "0.0.0-test", Rules: rules.All(), Findings: res.Findings, Diagnostics: res.Diagnostics, Files: res.Files}
-			if err := report.Write(&buf, "sarif", rep, report.Options{}); err != nil {
-				t.Fatal(err)
+			for _, format := range report.Formats {
+				if err := report.Write(&buf, format, rep, report.Options{}); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		return buf.Bytes()
 	}
 	one := render(1)
-	for range 3 {
-		if !bytes.Equal(one, render(8)) {
-			t.Fatal("output differs between GOMAXPROCS=1 and GOMAXPROCS=8")
+	for _, procs := range []int{2, 8, 2, 8} {
+		if got := render(procs); !bytes.Equal(one, got) {
+			t.Fatalf("output differs between GOMAXPROCS=1 and GOMAXPROCS=%d: %s", procs, firstDiff(got, one))
 		}
 	}
 }

@@ -26,7 +26,8 @@ import (
 // helmComponents finds every Helm release of the kuma and kong-mesh charts —
 // chart directories in the tree, GitOps objects, helmfiles, and releases the
 // configuration names — and evaluates their values.
-func helmComponents(docs []yamldoc.Doc, files *repoFiles, cfg *config.Config, fetch *helm.Fetcher) ([]*model.Component, []model.Diagnostic) {
+func helmComponents(docs []yamldoc.Doc, files *repoFiles, opts Options) ([]*model.Component, []model.Diagnostic) {
+	cfg := opts.Config
 	var (
 		releases []*helm.Release
 		diags    []model.Diagnostic
@@ -71,7 +72,7 @@ func helmComponents(docs []yamldoc.Doc, files *repoFiles, cfg *config.Config, fe
 		diags []model.Diagnostic
 	}
 	results := make([]result, len(releases))
-	rd := &helm.Renderer{Files: files, Fetch: fetch}
+	rd := &helm.Renderer{Files: files, Fetch: opts.Fetch, Timeout: opts.Limits.RenderTimeout}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), max(len(releases), 1)) {
@@ -157,9 +158,9 @@ func configReleases(cfg *config.Config, files *repoFiles) ([]*helm.Release, []mo
 	return out, diags
 }
 
-// kustomizeComponents scans the kustomizations among the inputs, builds the
-// top-level overlays and returns their components and the files they own.
-func kustomizeComponents(inputs []discover.Input, files *repoFiles, cfg *config.Config) ([]*model.Component, map[string]bool, []model.Diagnostic) {
+// scanKustomizations scans the kustomizations among the inputs (nil when
+// there are none): what the overlays read, and what must not be built.
+func scanKustomizations(inputs []discover.Input, files *repoFiles, opts Options) (*kustomize.Tree, []model.Diagnostic) {
 	var kfiles []string
 	for _, in := range inputs {
 		if slices.Contains(kustomize.FileNames, path.Base(in.Display)) {
@@ -167,15 +168,13 @@ func kustomizeComponents(inputs []discover.Input, files *repoFiles, cfg *config.
 		}
 	}
 	if len(kfiles) == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
-	var opts kustomize.Options
-	if cfg != nil {
-		opts.AllowRemote = cfg.Policy.Kustomize.AllowRemote
+	kopts := kustomize.Options{MaxNodes: opts.Limits.MaxNodes}
+	if opts.Config != nil {
+		kopts.AllowRemote = opts.Config.Policy.Kustomize.AllowRemote
 	}
-	tree, diags := kustomize.Scan(files, kfiles, opts)
-	comps, more := kustomize.Load(files, tree)
-	return comps, tree.Owned, append(diags, more...)
+	return kustomize.Scan(files, kfiles, kopts)
 }
 
 // statedComponents are the configuration's universal.components.

@@ -22,10 +22,10 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// RenderTimeout bounds one render: a template that loops or recurses is
-// stopped with an error (the goroutine is abandoned; Helm's engine cannot be
-// interrupted).
-var RenderTimeout = 5 * time.Second
+// DefaultRenderTimeout bounds one render: a template that loops or recurses
+// is stopped with an error (the goroutine is abandoned; Helm's engine cannot
+// be interrupted).
+const DefaultRenderTimeout = 5 * time.Second
 
 // Renderer renders releases whose chart is in the repository with Helm's
 // engine: offline, no cluster (lookup returns nothing), no schema validation
@@ -36,8 +36,10 @@ type Renderer struct {
 	// Fetch, when set (--fetch-charts), downloads charts that are not in
 	// the repository.
 	Fetch *Fetcher
-	mu    sync.Mutex
-	cache map[string]*chart.Chart
+	// Timeout bounds one render (zero: DefaultRenderTimeout).
+	Timeout time.Duration
+	mu      sync.Mutex
+	cache   map[string]*chart.Chart
 }
 
 // chartFor loads (once) the chart a release installs: from the repository
@@ -164,7 +166,11 @@ func (rd *Renderer) Render(r *Release) ([]*model.Component, []model.Diagnostic) 
 	if err != nil {
 		return fail(r.anchor(), "values of %s: %v", r.Name, err)
 	}
-	out, err := renderWithTimeout(ch, rv)
+	timeout := rd.Timeout
+	if timeout <= 0 {
+		timeout = DefaultRenderTimeout
+	}
+	out, err := renderWithTimeout(ch, rv, timeout)
 	if err != nil {
 		return fail(rd.templatePos(dir, orig, err), "rendering %s (release %s): %v", dir, r.Name, trimEngineError(err))
 	}
@@ -184,9 +190,9 @@ func (rd *Renderer) Render(r *Release) ([]*model.Component, []model.Diagnostic) 
 	return reconcile(rendered, Evaluate(r), r), diags
 }
 
-// renderWithTimeout runs the engine, giving up after RenderTimeout.
-func renderWithTimeout(ch *chart.Chart, vals chartutil.Values) (map[string]string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), RenderTimeout)
+// renderWithTimeout runs the engine, giving up after timeout.
+func renderWithTimeout(ch *chart.Chart, vals chartutil.Values, timeout time.Duration) (map[string]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	type result struct {
 		out map[string]string
@@ -206,17 +212,23 @@ func renderWithTimeout(ch *chart.Chart, vals chartutil.Values) (map[string]strin
 	case r := <-done:
 		return r.out, r.err
 	case <-ctx.Done():
-		return nil, fmt.Errorf("stopped after %s: a template loops or recurses", RenderTimeout)
+		return nil, fmt.Errorf("stopped after %s: a template loops or recurses", timeout)
 	}
 }
 
-var engineErrRE = regexp.MustCompile(`\(([^():]+):(\d+):\d+\)`)
+var (
+	engineErrRE   = regexp.MustCompile(`\(([^():]+):(\d+):\d+\)`)
+	templateErrRE = regexp.MustCompile(`template: ([^:\s]+):(\d+):\d+:`)
+)
 
 // templatePos finds the template and line in an engine error
 // ("execution error at (kuma/templates/cp.yaml:12:3): …"). Helm names a
 // subchart by its alias; the file is where the dependency is vendored.
 func (rd *Renderer) templatePos(dir string, ch *chart.Chart, err error) model.Pos {
 	m := engineErrRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		m = templateErrRE.FindStringSubmatch(err.Error())
+	}
 	if m == nil {
 		return model.Pos{File: path.Join(dir, "Chart.yaml")}
 	}
@@ -241,7 +253,14 @@ func (rd *Renderer) templatePos(dir string, ch *chart.Chart, err error) model.Po
 func trimEngineError(err error) string {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, "): "); i >= 0 {
-		return msg[i+3:]
+		msg = msg[i+3:]
+	}
+	if strings.Count(msg, "error calling include") > 10 {
+		// Helm stops an include chain at 1000 levels and prints all of it.
+		return "a template includes itself without end: " + msg[:min(len(msg), 160)] + "…"
+	}
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
 	}
 	return msg
 }

@@ -105,14 +105,12 @@ func TestRenderErrors(t *testing.T) {
 	}
 
 	// A template that never ends is stopped.
-	defer func(d time.Duration) { RenderTimeout = d }(RenderTimeout)
-	RenderTimeout = 50 * time.Millisecond
 	slow := memFiles{}
 	for k, v := range files {
 		slow[k] = v
 	}
 	slow["mesh/templates/slow.yaml"] = []byte("{{- range $i := until 100000000 }}{{ $i }}{{ end }}\n")
-	_, diags = (&Renderer{Files: slow}).Render(r)
+	_, diags = (&Renderer{Files: slow, Timeout: 50 * time.Millisecond}).Render(r)
 	if len(diags) != 1 || !strings.Contains(diags[0].Message, "loops or recurses") {
 		t.Errorf("endless template: %+v", diags)
 	}

@@ -25,8 +25,8 @@ import (
 // FileNames are the names kustomize looks for, in its order.
 var FileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
-// MaxExpandedNodes bounds what alias expansion may build from one file.
-const MaxExpandedNodes = 1_000_000
+// DefaultMaxNodes bounds what alias expansion may build from one file.
+const DefaultMaxNodes = 1_000_000
 
 // Files is the repository, read by report path (see lint's implementation).
 type Files interface {
@@ -87,6 +87,8 @@ type Options struct {
 	// AllowRemote lists URL prefixes that may be fetched (configuration
 	// policy.kustomize.allowRemote); nothing else is.
 	AllowRemote []string
+	// MaxNodes bounds alias expansion per document (zero: DefaultMaxNodes).
+	MaxNodes int
 }
 
 var remoteRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*://|^git@|^git::|\?(ref|version|timeout|submodules)=|\.git(/|$)|_git/`)
@@ -309,8 +311,12 @@ func (s *scanner) own(k *Kustomization, p string) {
 // bounded refuses a file whose aliases would expand too far.
 func (s *scanner) bounded(dir string, docs []yamldoc.Doc) {
 	for _, d := range docs {
-		if n, over := yamldoc.ExpandedSize(d.Root, MaxExpandedNodes); over {
-			s.fail(dir, d.Pos(d.Root), "YAML aliases in this document expand to more than %d nodes (%d counted): not built (kustomize expands aliases without a limit)", MaxExpandedNodes, n)
+		limit := s.opts.MaxNodes
+		if limit <= 0 {
+			limit = DefaultMaxNodes
+		}
+		if n, over := yamldoc.ExpandedSize(d.Root, limit); over {
+			s.fail(dir, d.Pos(d.Root), "YAML aliases in this document expand to more than %d nodes (%d counted): not built (kustomize expands aliases without a limit)", limit, n)
 			return
 		}
 	}

@@ -96,6 +96,10 @@ func Decode(file string, data []byte) ([]Doc, error) {
 			return docs, syntaxError(file, err)
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+			if dup := duplicateKey(n.Content[0], 0); dup != nil {
+				// Kubernetes and kuma-cp would keep one of the two, silently.
+				return docs, &Error{Pos: model.Pos{File: file, Line: dup.Line}, Msg: fmt.Sprintf("invalid YAML: mapping key %q already defined", dup.Value)}
+			}
 			docs = append(docs, Doc{File: file, Root: n.Content[0], Data: data})
 		}
 	}
@@ -344,6 +348,75 @@ func findScalar(n *yaml.Node, value string, depth int) *yaml.Node {
 			if f := findScalar(c, value, depth+1); f != nil {
 				return f
 			}
+		}
+	}
+	return nil
+}
+
+// Limits bound what a file may cost before any loader walks it.
+type Limits struct {
+	MaxFileSize int64 // bytes
+	MaxNodes    int   // nodes after alias expansion, per document
+	MaxDepth    int   // nesting of mappings and sequences
+}
+
+// DefaultLimits are kumalint's defaults: 10 MiB, a million nodes, 200
+// levels (Kubernetes objects nest about 15 deep).
+var DefaultLimits = Limits{MaxFileSize: MaxFileSize, MaxNodes: 1_000_000, MaxDepth: 200}
+
+// CheckLimits reports the first document of docs that is over a limit, at
+// its position. It expands nothing.
+func CheckLimits(docs []Doc, l Limits) error {
+	for _, d := range docs {
+		if depth := maxDepth(d.Root, 0, l.MaxDepth); depth > l.MaxDepth {
+			return &Error{Pos: d.Pos(d.Root), Msg: fmt.Sprintf("nested more than %d levels deep: not read", l.MaxDepth)}
+		}
+		if n, over := ExpandedSize(d.Root, l.MaxNodes); over {
+			return &Error{Pos: d.Pos(d.Root), Msg: fmt.Sprintf("YAML aliases expand this document to more than %d nodes (%d counted before stopping): not read", l.MaxNodes, n)}
+		}
+	}
+	return nil
+}
+
+// maxDepth is the nesting depth of n, counted up to limit+1.
+func maxDepth(n *yaml.Node, depth, limit int) int {
+	if n == nil || depth > limit {
+		return depth
+	}
+	deepest := depth
+	for _, c := range n.Content {
+		if d := maxDepth(c, depth+1, limit); d > deepest {
+			deepest = d
+			if deepest > limit {
+				break
+			}
+		}
+	}
+	return deepest
+}
+
+// duplicateKey finds a key that appears twice in one mapping (merge keys
+// aside); aliases are not followed.
+func duplicateKey(n *yaml.Node, depth int) *yaml.Node {
+	if n == nil || depth > 10000 {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || k.Value == "<<" {
+				continue
+			}
+			if seen[k.Value] {
+				return k
+			}
+			seen[k.Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		if d := duplicateKey(c, depth+1); d != nil {
+			return d
 		}
 	}
 	return nil
