@@ -31,3 +31,22 @@ func FuzzUnitAndScript(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCPConfig: any kuma-cp config file a unit names is read without a
+// panic, and a store is only shared by address when the type is postgres.
+func FuzzCPConfig(f *testing.F) {
+	fuzzseed.Add(f, "kuma-cp.yaml", "global.yaml")
+	f.Add([]byte("store:\n  type: postgres\n  postgres: {host: db, port: 5432, dbName: kuma}\nexperimental:\n  useTagFirstVirtualOutboundModel: true\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		files := memFiles{
+			"u/cp.service":     "[Service]\nExecStart=/opt/kuma-2.9.1/bin/kuma-cp run --config-file=/etc/kuma/cp.yaml\n",
+			"etc/kuma/cp.yaml": string(data),
+		}
+		comps, _ := Load(files, nil, []string{"u/cp.service"})
+		for _, c := range comps {
+			if c.Store.Value != "" && c.StoreType.Value != "postgres" {
+				t.Errorf("store %s with type %q", c.Store.Value, c.StoreType.Value)
+			}
+		}
+	})
+}
