@@ -65,9 +65,8 @@ type Limits struct {
 	RenderTimeout time.Duration
 }
 
-// withDefaults fills unset limits.
-func (l Limits) withDefaults() Limits {
-	d := yamldoc.DefaultLimits
+// or fills the limits l leaves unset from d.
+func (l Limits) or(d Limits) Limits {
 	if l.MaxFileSize <= 0 {
 		l.MaxFileSize = d.MaxFileSize
 	}
@@ -78,7 +77,7 @@ func (l Limits) withDefaults() Limits {
 		l.MaxDepth = d.MaxDepth
 	}
 	if l.RenderTimeout <= 0 {
-		l.RenderTimeout = helm.DefaultRenderTimeout
+		l.RenderTimeout = d.RenderTimeout
 	}
 	return l
 }
@@ -111,7 +110,11 @@ func Run(opts Options) (*Result, error) {
 		opts.Paths = []string{"."}
 	}
 	if cfg := opts.Config; cfg != nil {
-		opts.Limits = applyConfigLimits(opts.Limits, cfg)
+		c := cfg.Limits
+		opts.Limits = opts.Limits.or(Limits{
+			Limits:        yamldoc.Limits{MaxFileSize: c.MaxFileSize, MaxNodes: c.MaxAliasNodes, MaxDepth: c.MaxDepth},
+			RenderTimeout: c.RenderTimeout,
+		})
 		if cfg.Policy.MaxSkewLines > 0 {
 			opts.Policy = opts.Policy.WithMaxSkew(cfg.Policy.MaxSkewLines)
 		}
@@ -123,7 +126,7 @@ func Run(opts Options) (*Result, error) {
 		}
 		opts.Rules = on
 	}
-	opts.Limits = opts.Limits.withDefaults()
+	opts.Limits = opts.Limits.or(Limits{Limits: yamldoc.DefaultLimits, RenderTimeout: helm.DefaultRenderTimeout})
 	res := &Result{}
 	// The base revision is read (git archive) while the head is built.
 	type base struct {
@@ -428,23 +431,4 @@ func SortDiagnostics(ds []model.Diagnostic) {
 			strings.Compare(a.Message, b.Message),
 		)
 	})
-}
-
-// applyConfigLimits takes the configuration's limits where the options set
-// none.
-func applyConfigLimits(l Limits, cfg *config.Config) Limits {
-	c := cfg.Limits
-	if l.MaxFileSize <= 0 {
-		l.MaxFileSize = c.MaxFileSize
-	}
-	if l.MaxNodes <= 0 {
-		l.MaxNodes = c.MaxAliasNodes
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = c.MaxDepth
-	}
-	if l.RenderTimeout <= 0 {
-		l.RenderTimeout = c.RenderTimeout
-	}
-	return l
 }

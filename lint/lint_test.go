@@ -16,6 +16,7 @@ import (
 
 	"github.com/kumalint/kumalint/config"
 	"github.com/kumalint/kumalint/docs"
+	"github.com/kumalint/kumalint/internal/golden"
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/model"
 	"github.com/kumalint/kumalint/report"
@@ -182,43 +183,9 @@ func checkGoldens(t *testing.T, name string, rep *report.Report) {
 			if err := report.Write(&buf, format, rep, report.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("..", "testdata", "golden", name+"."+goldenExt[format])
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./lint -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from the golden file %s (%s); run go test ./lint -update and review the diff", format, golden, firstDiff(buf.Bytes(), want))
-			}
+			golden.Check(t, filepath.Join("..", "testdata", "golden", name+"."+goldenExt[format]), buf.Bytes(), *update)
 		})
 	}
-}
-
-// firstDiff describes the first line where got and want differ.
-func firstDiff(got, want []byte) string {
-	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d: got %.200q, want %.200q", i+1, gl, wl)
-		}
-	}
-	return "same lines, different bytes"
 }
 
 // TestRuleDocs checks that every rule has a page and that the example output
@@ -282,7 +249,7 @@ func TestDeterministic(t *testing.T) {
 	one := render(1)
 	for _, procs := range []int{2, 8, 2, 8} {
 		if got := render(procs); !bytes.Equal(one, got) {
-			t.Fatalf("output differs between GOMAXPROCS=1 and GOMAXPROCS=%d: %s", procs, firstDiff(got, one))
+			t.Fatalf("output differs between GOMAXPROCS=1 and GOMAXPROCS=%d: %s", procs, golden.FirstDiff(got, one))
 		}
 	}
 }

@@ -3,11 +3,12 @@ package plan_test
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kumalint/kumalint/internal/golden"
 
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/model"
@@ -177,20 +178,8 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			ext := map[string]string{"text": "txt", "markdown": "md", "json": "json"}[format]
-			golden := filepath.Join("..", "testdata", "golden", "plan-multizone."+ext)
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./plan -update creates it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from %s; run go test ./plan -update and review the diff", format, golden)
-			}
+			path := filepath.Join("..", "testdata", "golden", "plan-multizone."+ext)
+			golden.Check(t, path, buf.Bytes(), *update)
 		})
 	}
 }

@@ -3,10 +3,11 @@ package report_test
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/kumalint/kumalint/internal/golden"
 
 	"github.com/kumalint/kumalint/lint"
 	"github.com/kumalint/kumalint/report"
@@ -28,20 +29,8 @@ func TestGraphGolden(t *testing.T) {
 			if err := report.WriteGraph(&buf, format, res.Graph, res.Findings); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("..", "testdata", "golden", "graph-multizone."+ext[format])
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./report -update creates it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from %s; run go test ./report -update and review the diff", format, golden)
-			}
+			path := filepath.Join("..", "testdata", "golden", "graph-multizone."+ext[format])
+			golden.Check(t, path, buf.Bytes(), *update)
 		})
 	}
 	if err := report.WriteGraph(&bytes.Buffer{}, "svg", res.Graph, nil); err == nil {

@@ -3,6 +3,7 @@ package rules
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/kumalint/kumalint/model"
@@ -32,13 +33,7 @@ func runStoreSkew(p *Pass) {
 			groups[c.Store.Value] = append(groups[c.Store.Value], c)
 		}
 	}
-	for _, store := range slices.Sorted(func(yield func(string) bool) {
-		for k := range groups {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, store := range slices.Sorted(maps.Keys(groups)) {
 		cps := groups[store]
 		prod := cps[0].Product
 		pos := func(c *model.Component) int {

@@ -76,15 +76,8 @@ func (l *loader) application(d yamldoc.Doc) {
 		if vo := yamldoc.Path(helmNode, "valuesObject"); vo != nil {
 			layers = append(layers, helm.Layer{Doc: d, Root: vo})
 		}
-		if params := yamldoc.Items(yamldoc.Path(helmNode, "parameters")); len(params) > 0 {
-			set := map[string]*yaml.Node{}
-			for _, p := range params {
-				_, v := yamldoc.Get(p, "value")
-				if name := yamldoc.Str(yamldoc.Path(p, "name")); name != "" && v != nil {
-					set[name] = v
-				}
-			}
-			layers = append(layers, helm.Layer{Doc: d, Set: set})
+		if layer, ok := setLayer(d, yamldoc.Path(helmNode, "parameters")); ok {
+			layers = append(layers, layer)
 		}
 		name := obj.Name
 		if rn := yamldoc.Str(yamldoc.Path(helmNode, "releaseName")); rn != "" {

@@ -251,3 +251,16 @@ func pinTo(n *yaml.Node, line, col int) {
 		pinTo(c, line, col)
 	}
 }
+
+// setLayer reads a list of {name, value} (Argo CD helm.parameters, helmfile
+// set:) as --set style values, the highest-priority layer.
+func setLayer(d yamldoc.Doc, list *yaml.Node) (helm.Layer, bool) {
+	set := map[string]*yaml.Node{}
+	for _, it := range yamldoc.Items(list) {
+		_, v := yamldoc.Get(it, "value")
+		if name := yamldoc.Str(yamldoc.Path(it, "name")); name != "" && v != nil {
+			set[name] = v
+		}
+	}
+	return helm.Layer{Doc: d, Set: set}, len(set) > 0
+}

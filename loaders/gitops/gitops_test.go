@@ -2,46 +2,18 @@ package gitops
 
 import (
 	"encoding/base64"
-	"io/fs"
-	"path"
-	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kumalint/kumalint/internal/memfs"
 
 	"github.com/kumalint/kumalint/loaders/helm"
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
 )
 
-type memFiles map[string]string
-
-func (m memFiles) Docs(rel string) ([]yamldoc.Doc, error) {
-	data, ok := m[rel]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return yamldoc.Decode(rel, []byte(data))
-}
-func (m memFiles) Raw(rel string) ([]byte, error) { return []byte(m[rel]), nil }
-func (m memFiles) Exists(rel string) bool {
-	for k := range m {
-		if k == rel || strings.HasPrefix(k, rel+"/") {
-			return true
-		}
-	}
-	return false
-}
-func (m memFiles) List(dir string) []string {
-	var out []string
-	for k := range m {
-		if path.Dir(k) == dir {
-			out = append(out, path.Base(k))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-func (m memFiles) Tree(string) ([]string, error) { return nil, nil }
+// memFiles is the in-memory repository these tests read.
+type memFiles = memfs.Files
 
 func load(t *testing.T, files memFiles, names ...string) ([]*helm.Release, []model.Diagnostic) {
 	t.Helper()

@@ -48,15 +48,8 @@ func (l *loader) helmfile(d yamldoc.Doc) {
 				}
 			}
 		}
-		if sets := yamldoc.Items(yamldoc.Path(rel, "set")); len(sets) > 0 {
-			set := map[string]*yaml.Node{}
-			for _, s := range sets {
-				_, v := yamldoc.Get(s, "value")
-				if name := yamldoc.Str(yamldoc.Path(s, "name")); name != "" && v != nil {
-					set[name] = v
-				}
-			}
-			layers = append(layers, helm.Layer{Doc: d, Set: set})
+		if layer, ok := setLayer(d, yamldoc.Path(rel, "set")); ok {
+			layers = append(layers, layer)
 		}
 		name := yamldoc.Str(yamldoc.Path(rel, "name"))
 		obj := object(d, "HelmfileRelease")

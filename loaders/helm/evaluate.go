@@ -12,13 +12,6 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// Env names the chart renders (domain.md §1.5, §1.6).
-const (
-	envMode         = "KUMA_MODE"
-	envSidecarImage = "KUMA_RUNTIME_KUBERNETES_INJECTOR_SIDECAR_CONTAINER_IMAGE"
-	envInitImage    = "KUMA_INJECTOR_INIT_CONTAINER_IMAGE"
-)
-
 // experimentalKeys maps the chart's experimental.* values to the env they
 // render (domain.md §1.6).
 var experimentalKeys = map[string]string{
@@ -60,7 +53,7 @@ func Evaluate(r *Release) []*model.Component {
 
 	// Mode: envVars win over controlPlane.mode (sprig merge, domain.md §1.5).
 	mode := r.str("controlPlane", "mode")
-	if e, ok := env[envMode]; ok {
+	if e, ok := env[model.EnvMode]; ok {
 		mode = e
 	}
 	switch {
@@ -99,18 +92,18 @@ func Evaluate(r *Release) []*model.Component {
 		return comps // a global CP serves no data planes
 	}
 	sidecar := r.image(def, app, appPos, []string{"dataPlane", "image"}, "kuma-dp")
-	if e, ok := env[envSidecarImage]; ok {
+	if e, ok := env[model.EnvSidecarImage]; ok {
 		sidecar = model.Field[model.Image]{Value: model.ParseImage(e.Value), Pos: e.Pos, Set: true}
 	}
 	initImg := r.image(def, app, appPos, []string{"dataPlane", "initImage"}, "kuma-init")
-	if e, ok := env[envInitImage]; ok {
+	if e, ok := env[model.EnvInitImage]; ok {
 		initImg = model.Field[model.Image]{Value: model.ParseImage(e.Value), Pos: e.Pos, Set: true}
 	}
 	for _, dp := range []struct {
 		kind      model.DataplaneKind
 		img       model.Field[model.Image]
 		container string
-	}{{model.DPInjected, sidecar, envSidecarImage}, {model.DPInit, initImg, envInitImage}} {
+	}{{model.DPInjected, sidecar, model.EnvSidecarImage}, {model.DPInit, initImg, model.EnvInitImage}} {
 		comps = append(comps, &model.Component{
 			Kind: model.KindDataPlane, DPKind: dp.kind, Object: r.Object, Container: dp.container,
 			Image: dp.img, Product: r.product(dp.img.Value), Owner: cp, Unit: r.Unit,
@@ -277,7 +270,7 @@ func (r *Release) flags(env map[string]model.Field[string]) []model.Flag {
 		}
 	}
 	for name, f := range env {
-		if strings.HasPrefix(name, "KUMA_EXPERIMENTAL_") {
+		if strings.HasPrefix(name, model.EnvExperimentalPrefix) {
 			byEnv[name] = f
 		}
 	}

@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
-	"io/fs"
-	"path"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kumalint/kumalint/internal/memfs"
 
 	"go.yaml.in/yaml/v3"
 
@@ -17,54 +18,8 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// memFiles is an in-memory repository.
-type memFiles map[string][]byte
-
-func (m memFiles) Docs(rel string) ([]yamldoc.Doc, error) {
-	data, ok := m[rel]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return yamldoc.Decode(rel, data)
-}
-
-func (m memFiles) Raw(rel string) ([]byte, error) {
-	if data, ok := m[rel]; ok {
-		return data, nil
-	}
-	return nil, fs.ErrNotExist
-}
-
-func (m memFiles) Exists(rel string) bool {
-	for k := range m {
-		if k == rel || strings.HasPrefix(k, rel+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-func (m memFiles) List(dir string) []string {
-	var out []string
-	for k := range m {
-		if path.Dir(k) == dir {
-			out = append(out, path.Base(k))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func (m memFiles) Tree(dir string) ([]string, error) {
-	var out []string
-	for k := range m {
-		if rest, ok := strings.CutPrefix(k, dir+"/"); ok {
-			out = append(out, rest)
-		}
-	}
-	slices.Sort(out)
-	return out, nil
-}
+// memFiles is the in-memory repository these tests read.
+type memFiles = memfs.Files
 
 func layer(t *testing.T, file, src string) Layer {
 	t.Helper()
@@ -176,13 +131,7 @@ func tgz(t *testing.T, files map[string]string) []byte {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range files {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(files[name])), Typeflag: tar.TypeReg}); err != nil {
 			t.Fatal(err)
 		}
@@ -200,14 +149,14 @@ func tgz(t *testing.T, files map[string]string) []byte {
 // vendored as a .tgz; the archive's appVersion and defaults are used.
 func TestUmbrellaWithArchive(t *testing.T) {
 	files := memFiles{
-		"u/Chart.yaml":  []byte("apiVersion: v2\nname: u\nversion: 1.0.0\ndependencies:\n  - name: kuma\n    version: \"~2.9.0\"\n    repository: https://kumahq.github.io/charts\n"),
-		"u/values.yaml": []byte("kuma:\n  controlPlane:\n    replicas: 2\n"),
-		"u/charts/kuma-2.9.3.tgz": tgz(t, map[string]string{
+		"u/Chart.yaml":  "apiVersion: v2\nname: u\nversion: 1.0.0\ndependencies:\n  - name: kuma\n    version: \"~2.9.0\"\n    repository: https://kumahq.github.io/charts\n",
+		"u/values.yaml": "kuma:\n  controlPlane:\n    replicas: 2\n",
+		"u/charts/kuma-2.9.3.tgz": string(tgz(t, map[string]string{
 			"kuma/Chart.yaml":                   "apiVersion: v2\nname: kuma\nversion: 2.9.3\nappVersion: 2.9.3\n",
 			"kuma/values.yaml":                  "controlPlane:\n  mode: zone\n  replicas: 1\n",
 			"kuma/charts/sub/Chart.yaml":        "name: sub\n",
 			"kuma/templates/cp-deployment.yaml": "kind: Deployment\n",
-		}),
+		})),
 	}
 	siblings := map[string]yamldoc.Doc{}
 	for _, f := range []string{"Chart.yaml", "values.yaml"} {

@@ -24,7 +24,7 @@ func diskFiles(t *testing.T, root string) memFiles {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		m[filepath.ToSlash(rel)] = data
+		m[filepath.ToSlash(rel)] = string(data)
 		return nil
 	})
 	if err != nil {
@@ -109,7 +109,7 @@ func TestRenderErrors(t *testing.T) {
 	for k, v := range files {
 		slow[k] = v
 	}
-	slow["mesh/templates/slow.yaml"] = []byte("{{- range $i := until 100000000 }}{{ $i }}{{ end }}\n")
+	slow["mesh/templates/slow.yaml"] = "{{- range $i := until 100000000 }}{{ $i }}{{ end }}\n"
 	_, diags = (&Renderer{Files: slow, Timeout: 50 * time.Millisecond}).Render(r)
 	if len(diags) != 1 || !strings.Contains(diags[0].Message, "loops or recurses") {
 		t.Errorf("endless template: %+v", diags)
@@ -120,7 +120,7 @@ func TestRenderErrors(t *testing.T) {
 	for k, v := range files {
 		rec[k] = v
 	}
-	rec["mesh/templates/rec.yaml"] = []byte(`{{- define "rec" }}{{ include "rec" . }}{{ end }}{{ include "rec" . }}` + "\n")
+	rec["mesh/templates/rec.yaml"] = `{{- define "rec" }}{{ include "rec" . }}{{ end }}{{ include "rec" . }}` + "\n"
 	_, diags = (&Renderer{Files: rec}).Render(r)
 	if len(diags) != 1 || diags[0].Level != model.LevelError {
 		t.Errorf("recursive template: %+v", diags)

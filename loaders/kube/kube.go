@@ -20,25 +20,6 @@ import (
 	"github.com/kumalint/kumalint/model"
 )
 
-// Env names the chart renders into the control plane (domain.md §3). The
-// REMOTE names are Kuma 1.0/1.1's, renamed in 1.2.
-const (
-	envMode              = "KUMA_MODE"
-	envEnvironment       = "KUMA_ENVIRONMENT"
-	envStoreType         = "KUMA_STORE_TYPE"
-	envZoneName          = "KUMA_MULTIZONE_ZONE_NAME"
-	envRemoteZone        = "KUMA_MULTIZONE_REMOTE_ZONE"
-	envGlobalAddress     = "KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS"
-	envRemoteGlobalAddr  = "KUMA_MULTIZONE_REMOTE_GLOBAL_ADDRESS"
-	envSidecarImage      = "KUMA_RUNTIME_KUBERNETES_INJECTOR_SIDECAR_CONTAINER_IMAGE"
-	envInitImage         = "KUMA_INJECTOR_INIT_CONTAINER_IMAGE"
-	envControlPlaneURL   = "KUMA_CONTROL_PLANE_URL"
-	envDataplaneProxyTyp = "KUMA_DATAPLANE_PROXY_TYPE"
-	kongMeshEnvPrefix    = "KMESH_"
-	// KUMA_EXPERIMENTAL_<FLAG> sets experimental.<flag> (domain.md §1.6, §6.2).
-	envExperimentalPrefix = "KUMA_EXPERIMENTAL_"
-)
-
 // object is one Kubernetes object of a document (or of a List's items).
 type object struct {
 	doc         yamldoc.Doc
@@ -276,7 +257,7 @@ func flag(args []string, name string) (string, bool) {
 // image is mirrored: the Kong Mesh chart sets nameOverride kong-mesh (domain.md §2.1).
 func productHint(o *object, env map[string]envVar) model.Product {
 	for name := range env {
-		if strings.HasPrefix(name, kongMeshEnvPrefix) {
+		if strings.HasPrefix(name, model.KongMeshEnvPrefix) {
 			return model.ProductKongMesh
 		}
 	}
@@ -302,7 +283,7 @@ func newDP(o *object, c container, podAnnotations map[string]string) *model.Comp
 		Product:   c.image.Value.Product,
 		DPKind:    model.DPContainer,
 	}
-	proxyType := c.env[envDataplaneProxyTyp].value.Value
+	proxyType := c.env[model.EnvDataplaneProxyType].value.Value
 	if v, ok := flag(c.args, "proxy-type"); ok {
 		proxyType = v
 	}
@@ -312,7 +293,7 @@ func newDP(o *object, c container, podAnnotations map[string]string) *model.Comp
 	case proxyType == "egress" || podAnnotations["kuma.io/egress"] == "enabled":
 		dp.DPKind = model.DPEgress
 	}
-	if e, ok := c.env[envControlPlaneURL]; ok && !e.fromRef {
+	if e, ok := c.env[model.EnvControlPlaneURL]; ok && !e.fromRef {
 		dp.CPAddress = e.value
 	} else if v, ok := flag(c.args, "cp-address"); ok {
 		dp.CPAddress = model.Stated(v, c.image.Pos)
@@ -352,7 +333,7 @@ func newCP(o *object, hasReplicas bool, c container, podLabels map[string]string
 		}
 		return model.Field[string]{}
 	}
-	mode := str(envMode)
+	mode := str(model.EnvMode)
 	switch {
 	case mode.Set:
 		comp.Role = model.Stated(model.Role(mode.Value), mode.Pos)
@@ -362,19 +343,19 @@ func newCP(o *object, hasReplicas bool, c container, podLabels map[string]string
 	default:
 		comp.Role = model.Field[model.Role]{Value: model.RoleZone}
 	}
-	comp.Environment = str(envEnvironment)
+	comp.Environment = str(model.EnvEnvironment)
 	if !comp.Environment.Set {
 		comp.Environment.Value = "kubernetes"
 	}
-	comp.StoreType = str(envStoreType)
+	comp.StoreType = str(model.EnvStoreType)
 	if !comp.StoreType.Set {
 		comp.StoreType.Value = "kubernetes"
 		if comp.Environment.Value == "universal" {
 			comp.StoreType.Value = "memory" // kuma-cp's own default (domain.md §4.1)
 		}
 	}
-	comp.Zone = str(envZoneName, envRemoteZone)
-	comp.GlobalAddress = str(envGlobalAddress, envRemoteGlobalAddr)
+	comp.Zone = str(model.EnvZoneName, model.EnvRemoteZone)
+	comp.GlobalAddress = str(model.EnvGlobalAddress, model.EnvRemoteGlobalAddr)
 	comp.Flags = experimentalFlags(c.env)
 
 	spec := yamldoc.Path(o.node, "spec")
@@ -410,7 +391,7 @@ func newCP(o *object, hasReplicas bool, c container, podLabels map[string]string
 	for _, inj := range []struct {
 		env  string
 		kind model.DataplaneKind
-	}{{envSidecarImage, model.DPInjected}, {envInitImage, model.DPInit}} {
+	}{{model.EnvSidecarImage, model.DPInjected}, {model.EnvInitImage, model.DPInit}} {
 		e, ok := c.env[inj.env]
 		if !ok || e.fromRef {
 			continue
@@ -434,7 +415,7 @@ func newCP(o *object, hasReplicas bool, c container, podLabels map[string]string
 func experimentalFlags(env map[string]envVar) []model.Flag {
 	var out []model.Flag
 	for name, e := range env {
-		if strings.HasPrefix(name, envExperimentalPrefix) && !e.fromRef {
+		if strings.HasPrefix(name, model.EnvExperimentalPrefix) && !e.fromRef {
 			out = append(out, model.Flag{Env: name, Value: e.value})
 		}
 	}

@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -46,13 +47,7 @@ func (b *Builder) memory() (filesys.FileSystem, error) {
 		for f := range b.tree.Owned {
 			files[f] = true
 		}
-		for _, f := range slices.Sorted(func(yield func(string) bool) {
-			for k := range files {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
+		for _, f := range slices.Sorted(maps.Keys(files)) {
 			data, err := b.fs.Raw(f)
 			if err != nil {
 				b.err = err

@@ -2,7 +2,6 @@ package kustomize
 
 import (
 	"fmt"
-	"io/fs"
 	"net"
 	"path"
 	"slices"
@@ -10,47 +9,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/kumalint/kumalint/loaders/yamldoc"
+	"github.com/kumalint/kumalint/internal/memfs"
+
 	"github.com/kumalint/kumalint/model"
 )
-
-type memFiles map[string]string
-
-func (m memFiles) Docs(rel string) ([]yamldoc.Doc, error) {
-	data, ok := m[rel]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return yamldoc.Decode(rel, []byte(data))
-}
-
-func (m memFiles) Raw(rel string) ([]byte, error) {
-	data, ok := m[rel]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return []byte(data), nil
-}
-
-func (m memFiles) Exists(rel string) bool {
-	for k := range m {
-		if k == rel || strings.HasPrefix(k, rel+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-func (m memFiles) List(dir string) []string {
-	var out []string
-	for k := range m {
-		if path.Dir(k) == dir {
-			out = append(out, path.Base(k))
-		}
-	}
-	slices.Sort(out)
-	return out
-}
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -64,6 +26,9 @@ spec:
         - name: control-plane
           image: docker.io/kumahq/kuma-cp:2.9.3
 `
+
+// memFiles is the in-memory repository these tests read.
+type memFiles = memfs.Files
 
 func messages(diags []model.Diagnostic) string {
 	var out []string

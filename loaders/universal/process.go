@@ -86,11 +86,11 @@ func (p *process) component(fs Files, diags *[]model.Diagnostic) *model.Componen
 		c.Container = "kuma-dp"
 		c.DPKind = model.DPContainer
 		c.CPAddress = p.flag("--cp-address")
-		if e, ok := p.env["KUMA_CONTROL_PLANE_URL"]; ok && !c.CPAddress.Set {
+		if e, ok := p.env[model.EnvControlPlaneURL]; ok && !c.CPAddress.Set {
 			c.CPAddress = e
 		}
 		kind := p.flag("--proxy-type")
-		if e, ok := p.env["KUMA_DATAPLANE_PROXY_TYPE"]; ok && !kind.Set {
+		if e, ok := p.env[model.EnvDataplaneProxyType]; ok && !kind.Set {
 			kind = e
 		}
 		if f := p.flag("--dataplane-file", "-d"); f.Value != "" && !kind.Set {
@@ -110,7 +110,7 @@ func (p *process) component(fs Files, diags *[]model.Diagnostic) *model.Componen
 
 func (p *process) controlPlane(c *model.Component, cfg *cpConfig) {
 	v := c.Version()
-	mode := p.setting(cfg, "KUMA_MODE", "mode")
+	mode := p.setting(cfg, model.EnvMode, "mode")
 	switch {
 	case mode.Value != "":
 		c.Role = model.Field[model.Role]{Value: model.Role(mode.Value), Pos: mode.Pos, Set: true}
@@ -119,19 +119,19 @@ func (p *process) controlPlane(c *model.Component, cfg *cpConfig) {
 	default:
 		c.Role = model.Field[model.Role]{Value: model.RoleZone, Pos: c.Image.Pos}
 	}
-	c.Environment = p.setting(cfg, "KUMA_ENVIRONMENT", "environment")
+	c.Environment = p.setting(cfg, model.EnvEnvironment, "environment")
 	if c.Environment.Value == "" {
 		c.Environment = model.Field[string]{Value: "universal", Pos: c.Image.Pos}
 	}
-	c.StoreType = p.setting(cfg, "KUMA_STORE_TYPE", "store", "type")
+	c.StoreType = p.setting(cfg, model.EnvStoreType, "store", "type")
 	if c.StoreType.Value == "" {
 		// kuma-cp's own default (domain.md §4.1).
 		c.StoreType = model.Field[string]{Value: "memory", Pos: c.Image.Pos}
 	}
 	if c.StoreType.Value == "postgres" {
-		host := p.setting(cfg, "KUMA_STORE_POSTGRES_HOST", "store", "postgres", "host")
-		port := p.setting(cfg, "KUMA_STORE_POSTGRES_PORT", "store", "postgres", "port")
-		db := p.setting(cfg, "KUMA_STORE_POSTGRES_DB_NAME", "store", "postgres", "dbName")
+		host := p.setting(cfg, model.EnvPostgresHost, "store", "postgres", "host")
+		port := p.setting(cfg, model.EnvPostgresPort, "store", "postgres", "port")
+		db := p.setting(cfg, model.EnvPostgresDB, "store", "postgres", "dbName")
 		h, pt, d := host.Value, port.Value, db.Value
 		if h == "" {
 			h = "127.0.0.1"
@@ -145,13 +145,13 @@ func (p *process) controlPlane(c *model.Component, cfg *cpConfig) {
 		}
 		c.Store = model.Stated(fmt.Sprintf("postgres://%s:%s/%s", h, pt, d), pos)
 	}
-	c.Zone = p.setting(cfg, "KUMA_MULTIZONE_ZONE_NAME", "multizone", "zone", "name")
+	c.Zone = p.setting(cfg, model.EnvZoneName, "multizone", "zone", "name")
 	if !c.Zone.Set {
-		c.Zone = p.setting(cfg, "KUMA_MULTIZONE_REMOTE_ZONE", "multizone", "remote", "zone")
+		c.Zone = p.setting(cfg, model.EnvRemoteZone, "multizone", "remote", "zone")
 	}
-	c.GlobalAddress = p.setting(cfg, "KUMA_MULTIZONE_ZONE_GLOBAL_ADDRESS", "multizone", "zone", "globalAddress")
+	c.GlobalAddress = p.setting(cfg, model.EnvGlobalAddress, "multizone", "zone", "globalAddress")
 	if !c.GlobalAddress.Set {
-		c.GlobalAddress = p.setting(cfg, "KUMA_MULTIZONE_REMOTE_GLOBAL_ADDRESS", "multizone", "remote", "globalAddress")
+		c.GlobalAddress = p.setting(cfg, model.EnvRemoteGlobalAddr, "multizone", "remote", "globalAddress")
 	}
 	c.Replicas = p.instances
 	c.Addresses = p.addresses
@@ -162,7 +162,7 @@ func (p *process) controlPlane(c *model.Component, cfg *cpConfig) {
 		}
 	}
 	for name, f := range p.env {
-		if strings.HasPrefix(name, "KUMA_EXPERIMENTAL_") {
+		if strings.HasPrefix(name, model.EnvExperimentalPrefix) {
 			flags[name] = f
 		}
 	}
@@ -229,7 +229,7 @@ func (c *cpConfig) experimental() map[string]model.Field[string] {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		v := n.Content[i+1]
 		if v.Kind == yaml.ScalarNode {
-			out["KUMA_EXPERIMENTAL_"+upperSnake(n.Content[i].Value)] = model.Stated(v.Value, c.doc.Pos(v))
+			out[model.EnvExperimentalPrefix+upperSnake(n.Content[i].Value)] = model.Stated(v.Value, c.doc.Pos(v))
 		}
 	}
 	return out

@@ -1,33 +1,17 @@
 package universal
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
+
+	"github.com/kumalint/kumalint/internal/memfs"
 
 	"github.com/kumalint/kumalint/loaders/yamldoc"
 	"github.com/kumalint/kumalint/model"
 )
 
-type memFiles map[string]string
-
-func (m memFiles) Docs(rel string) ([]yamldoc.Doc, error) {
-	data, ok := m[rel]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return yamldoc.Decode(rel, []byte(data))
-}
-
-func (m memFiles) Raw(rel string) ([]byte, error) {
-	data, ok := m[rel]
-	if !ok {
-		return nil, fs.ErrNotExist
-	}
-	return []byte(data), nil
-}
-
-func (m memFiles) Exists(rel string) bool { _, ok := m[rel]; return ok }
+// memFiles is the in-memory repository these tests read.
+type memFiles = memfs.Files
 
 func load(t *testing.T, files memFiles, yamlFiles, texts []string) ([]*model.Component, string) {
 	t.Helper()
