@@ -37,7 +37,7 @@ func runDowngrade(p *Pass) {
 		f := model.Finding{
 			Pos:     c.Image.Pos,
 			Message: fmt.Sprintf("%s moves down from %s to %s", c.Describe(), b.Version(), c.Version()),
-			Fix:     fmt.Sprintf("if this is not an intended rollback, set %s back to %s", imageSetting(c), b.Version()),
+			Fix:     fmt.Sprintf("if this is not an intended rollback, set %s back to %s", c.Setting(), b.Version()),
 			Key:     p.key(c),
 			Degree:  -d,
 		}

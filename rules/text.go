@@ -47,6 +47,3 @@ func release(p *Pass, prod model.Product, line string) string {
 
 // path joins upgrade steps for messages: "2.8, then 2.10".
 func path(steps []string) string { return strings.Join(steps, ", then ") }
-
-// imageSetting names the setting that holds c's version.
-func imageSetting(c *model.Component) string { return c.Setting() }

@@ -52,7 +52,7 @@ func runUpgradeJump(p *Pass) {
 			Message: fmt.Sprintf("%s moves from %s to %s in one change, %s; one upgrade may move %s",
 				c.Describe(), b.Version(), c.Version(), lines(d), limit),
 			Fix: fmt.Sprintf("upgrade in steps, one change each, rolled out before the next: %s; in this change set %s to %s",
-				path(steps), imageSetting(c), release(p, prod, first)),
+				path(steps), c.Setting(), release(p, prod, first)),
 			Key:    p.key(c),
 			Degree: d,
 		})
