@@ -63,7 +63,7 @@ func newGraphView(g *model.Graph, findings []model.Finding) *graphView {
 	return v
 }
 
-// label is "kuma-cp 2.9.3" and what the component is.
+// nodeLabel is "kuma-cp 2.9.3" and what the component is.
 func nodeLabel(c *model.Component) (head, detail string) {
 	head = c.Image.Value.Name
 	if head == "" {
