@@ -3,6 +3,7 @@ package helm
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -162,9 +163,20 @@ func (rd *Renderer) Render(r *Release) ([]*model.Component, []model.Diagnostic) 
 		caps.KubeVersion = *kv
 	}
 	opts := chartutil.ReleaseOptions{Name: r.Name, Namespace: r.Namespace, Revision: 1, IsInstall: true}
+	// Helm's own schema validation is off (it follows remote $refs); ours
+	// refuses them.
 	rv, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, opts, caps, true)
 	if err != nil {
 		return fail(r.anchor(), "values of %s: %v", r.Name, err)
+	}
+	if top, ok := rv["Values"].(chartutil.Values); ok {
+		if err := validateSchemas(ch, top, r.kumaKey()); err != nil {
+			pos := r.anchor()
+			if se := (*SchemaError)(nil); errors.As(err, &se) && se.Kuma && len(se.Path) > 0 {
+				pos = r.keyPos(se.Path...)
+			}
+			return fail(pos, "values of release %s do not match %v", r.Name, err)
+		}
 	}
 	timeout := rd.Timeout
 	if timeout <= 0 {
@@ -432,4 +444,15 @@ func (r *Release) search(value string) (model.Pos, bool) {
 		}
 	}
 	return model.Pos{}, false
+}
+
+// kumaKey is the values key of the kuma or kong-mesh chart in an umbrella
+// chart (its alias or name), or "" when the release installs it directly.
+func (r *Release) kumaKey() string {
+	for _, l := range r.Layers {
+		if !l.Chart && len(l.Prefix) > len(prefixOf(r.ChartName)) {
+			return l.Prefix[0]
+		}
+	}
+	return ""
 }

@@ -126,3 +126,29 @@ func TestRenderErrors(t *testing.T) {
 		t.Errorf("recursive template: %+v", diags)
 	}
 }
+
+// TestRenderSchema: values.schema.json is checked, and a $ref out of the
+// schema is refused rather than followed.
+func TestRenderSchema(t *testing.T) {
+	files := diskFiles(t, filepath.Join("..", "..", "testdata", "lint", "umbrella"))
+	files["mesh/charts/kuma/values.schema.json"] = `{"type": "object", "properties": {"controlPlane": {"type": "object", "properties": {"replicas": {"type": "integer", "minimum": 1}}}}}`
+	r := umbrellaReleases(t, files)[0]
+	ok := *r
+	if _, diags := (&Renderer{Files: files}).Render(&ok); len(diags) != 0 {
+		t.Fatalf("valid values: %+v", diags)
+	}
+	bad := *r
+	badValues := layer(t, "mesh/values-bad.yaml", "mesh:\n  controlPlane:\n    replicas: 0\n")
+	badValues.Prefix = []string{"mesh"}
+	bad.Layers = append(append([]Layer{}, r.Layers...), badValues)
+	_, diags := (&Renderer{Files: files}).Render(&bad)
+	if len(diags) != 1 || diags[0].Pos.String() != "mesh/values-bad.yaml:3:5" ||
+		!strings.Contains(diags[0].Message, "do not match the mesh chart's values.schema.json: /controlPlane/replicas: minimum: got 0, want 1") {
+		t.Errorf("replicas 0 against minimum 1: %+v", diags)
+	}
+	files["mesh/charts/kuma/values.schema.json"] = `{"$ref": "https://example.com/schema.json"}`
+	_, diags = (&Renderer{Files: files}).Render(&ok)
+	if len(diags) != 1 || !strings.Contains(diags[0].Message, "refused") {
+		t.Errorf("remote $ref: %+v", diags)
+	}
+}
