@@ -25,7 +25,7 @@ func Releases(docs []yamldoc.Doc, files helm.Files) ([]*helm.Release, []model.Di
 	l := &loader{files: files, byName: map[string]yamldoc.Doc{}}
 	for _, d := range docs {
 		kind := yamldoc.Str(yamldoc.Path(d.Root, "kind"))
-		if kind == "ConfigMap" || kind == "Secret" || kind == "HelmRepository" {
+		if kind == "ConfigMap" || kind == "Secret" || kind == "HelmRepository" || kind == "OCIRepository" || kind == "HelmChart" {
 			l.byName[kind+"/"+namespaceOf(d)+"/"+yamldoc.Str(yamldoc.Path(d.Root, "metadata", "name"))] = d
 		}
 	}
@@ -157,9 +157,7 @@ func (l *loader) helmRelease(d yamldoc.Doc) {
 	version := field(d, spec, "chart", "spec", "version")
 	if !chart.Set {
 		if ref := yamldoc.Path(spec, "chartRef"); ref != nil {
-			// An OCIRepository or HelmChart object names the chart.
-			name := field(d, ref, "name")
-			chart = name
+			chart, version = l.chartRef(d, ref)
 		}
 	}
 	if version.Set && !model.ParseVersion(version.Value).Known() {
@@ -215,6 +213,35 @@ func (l *loader) helmRelease(d yamldoc.Doc) {
 		}
 	}
 	l.out = append(l.out, t.Release(name, ns, chart, obj, path.Dir(d.File), layers))
+}
+
+// chartRef follows spec.chartRef to the OCIRepository (spec.url ending in the
+// chart's name, spec.ref.tag or semver) or HelmChart (spec.chart,
+// spec.version) it names, when that object is among the linted files.
+func (l *loader) chartRef(d yamldoc.Doc, ref *yaml.Node) (chart, version model.Field[string]) {
+	kind, name := yamldoc.Str(yamldoc.Path(ref, "kind")), field(d, ref, "name")
+	ns := yamldoc.Str(yamldoc.Path(ref, "namespace"))
+	if ns == "" {
+		ns = namespaceOf(d)
+	}
+	src, ok := l.byName[kind+"/"+ns+"/"+name.Value]
+	if !ok {
+		l.note(name.Pos, "chartRef %s %s is not in the linted files: the chart is taken to be named %s", kind, name.Value, name.Value)
+		return name, model.Field[string]{Pos: name.Pos}
+	}
+	sspec := yamldoc.Path(src.Root, "spec")
+	switch kind {
+	case "OCIRepository":
+		chart = field(src, sspec, "url")
+		chart.Value = strings.TrimSuffix(chart.Value, "/")
+		version = field(src, sspec, "ref", "tag")
+		if !version.Set {
+			version = field(src, sspec, "ref", "semver")
+		}
+	case "HelmChart":
+		chart, version = field(src, sspec, "chart"), field(src, sspec, "version")
+	}
+	return chart, version
 }
 
 // keyLayer reads values from a ConfigMap's data (or a Secret's stringData or

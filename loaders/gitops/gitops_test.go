@@ -153,3 +153,38 @@ func TestHelmfileBrokenInline(t *testing.T) {
 		t.Errorf("charts that are not kuma's are not releases: %v %v", rs, diags)
 	}
 }
+
+func TestFluxChartRef(t *testing.T) {
+	files := memFiles{"hr.yaml": `apiVersion: source.toolkit.fluxcd.io/v1beta2
+kind: OCIRepository
+metadata:
+  name: kong-mesh
+  namespace: mesh
+spec:
+  url: oci://registry.example.com/charts/kong-mesh
+  ref:
+    tag: 2.11.2
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: mesh
+  namespace: mesh
+spec:
+  chartRef:
+    kind: OCIRepository
+    name: kong-mesh
+  values:
+    kuma:
+      controlPlane:
+        mode: global
+`}
+	rs, diags := load(t, files, "hr.yaml")
+	if len(rs) != 1 || len(diags) != 0 {
+		t.Fatalf("%d releases, %v", len(rs), diags)
+	}
+	cp := cpOf(t, rs[0])
+	if cp.Product != model.ProductKongMesh || cp.Version().String() != "2.11.2" || cp.Image.Pos.Line != 9 || cp.Role.Value != model.RoleGlobal {
+		t.Errorf("chartRef to an OCIRepository: %s %s at %v, %s", cp.Product, cp.Version(), cp.Image.Pos, cp.Role.Value)
+	}
+}
