@@ -3,6 +3,7 @@ package suppress
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // FuzzScan: directives are found on real lines, with the rules and reason
@@ -18,7 +19,7 @@ func FuzzScan(f *testing.F) {
 				t.Errorf("directive at %v in a %d-line text", d.Pos, lines)
 			}
 			for _, r := range d.Rules {
-				if r == "" || strings.ContainsAny(r, ", \t") {
+				if r == "" || strings.ContainsFunc(r, func(c rune) bool { return c == ',' || unicode.IsSpace(c) }) {
 					t.Errorf("rule %q not taken apart", r)
 				}
 			}

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/kumalint/kumalint/model"
 )
@@ -35,6 +36,7 @@ func Scan(file string, data []byte) []*Directive {
 	}
 	var out []*Directive
 	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSuffix(line, "\r") // CRLF files
 		m := directiveRE.FindStringSubmatchIndex(line)
 		if m == nil {
 			continue
@@ -54,9 +56,7 @@ func Scan(file string, data []byte) []*Directive {
 // ParseSpec splits "rule-a, rule-b -- why" into rule IDs and the reason.
 func ParseSpec(s string) (rules []string, reason string) {
 	spec, reason, _ := strings.Cut(s, "--")
-	for _, r := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
-		rules = append(rules, strings.TrimSpace(r))
-	}
+	rules = strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 	return rules, strings.TrimSpace(reason)
 }
 

@@ -158,3 +158,11 @@ func TestBaseline(t *testing.T) {
 		t.Errorf("garbage: %v", err)
 	}
 }
+
+// TestScanCRLF: a file with Windows line endings (found by fuzzing).
+func TestScanCRLF(t *testing.T) {
+	ds := Scan("f.yaml", []byte("a: 1  # kumalint:ignore zone-skew -- why\r\n#kumalint:ignore\r\nb: 2\r\n"))
+	if len(ds) != 2 || strings.Join(ds[0].Rules, ",") != "zone-skew" || ds[0].Reason != "why" || len(ds[1].Rules) != 0 || !ds[1].Alone {
+		t.Errorf("CRLF directives: %+v %+v", *ds[0], *ds[1])
+	}
+}
