@@ -90,7 +90,7 @@ func writeJSON(w io.Writer, r *Report) error {
 			Message:     f.Message,
 			Fix:         f.Fix,
 			Location:    loc(f.Pos, ""),
-			Fingerprint: Fingerprint(f),
+			Fingerprint: model.Fingerprint(f),
 			HelpURI:     RuleURL(f.Rule),
 			Existing:    f.Existing,
 		}

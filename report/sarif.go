@@ -14,10 +14,6 @@ import (
 // repository root, which is what GitHub code scanning resolves them against.
 const srcRoot = "%SRCROOT%"
 
-// Fingerprint identifies a finding across line moves: it hashes the rule and
-// the identities of the components involved, never a line number.
-func Fingerprint(f model.Finding) string { return model.Fingerprint(f) }
-
 func sarifLevel(l model.Level) string {
 	switch l {
 	case model.LevelError:
@@ -80,7 +76,7 @@ func writeSARIF(w io.Writer, r *Report) error {
 			WithLevel(sarifLevel(f.Level)).
 			WithMessage(sarif.NewTextMessage(text)).
 			WithLocations([]*sarif.Location{sarif.NewLocationWithPhysicalLocation(physical(f.Pos))}).
-			WithPartialFingerPrints(map[string]interface{}{"kumalint/v1": Fingerprint(f)})
+			WithPartialFingerPrints(map[string]interface{}{"kumalint/v1": model.Fingerprint(f)})
 		if i, ok := index[f.Rule]; ok {
 			res.WithRuleIndex(i)
 		}

@@ -74,19 +74,17 @@ func ReadBaseline(path, display string) (*Baseline, error) {
 func (b *Baseline) Apply(findings []model.Finding) (stale int) {
 	exact := map[string]int{}
 	looseCount := map[string]int{}
+	looseEntry := map[string]int{}
 	for i, e := range b.entries {
 		exact[e.Rule+e.Fingerprint] = i
 		looseCount[e.Rule+e.Loose]++
+		looseEntry[e.Rule+e.Loose] = i
 	}
 	curLoose := map[string]int{}
 	for _, f := range findings {
 		curLoose[f.Rule+model.LooseFingerprint(f)]++
 	}
 	used := make([]bool, len(b.entries))
-	looseEntry := map[string]int{}
-	for i, e := range b.entries {
-		looseEntry[e.Rule+e.Loose] = i
-	}
 	for i := range findings {
 		f := &findings[i]
 		if f.Suppression != nil {

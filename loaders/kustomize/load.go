@@ -20,6 +20,7 @@ func Load(fs Files, tree *Tree) ([]*model.Component, []model.Diagnostic) {
 		diags []model.Diagnostic
 	}
 	results := make([]result, len(tree.Top))
+	bases := &baseComponents{byFile: map[string][]*model.Component{}}
 	build := func(i int) {
 		dir := tree.Top[i]
 		if tree.Failed[dir] {
@@ -35,7 +36,7 @@ func Load(fs Files, tree *Tree) ([]*model.Component, []model.Diagnostic) {
 			docs[j] = bo.Doc
 		}
 		cs, ds := kube.Load(docs)
-		p := &placer{fs: fs, chain: tree.Chain(dir), kfile: tree.ByDir[dir].File, built: built}
+		p := &placer{fs: fs, chain: tree.Chain(dir), kfile: tree.ByDir[dir].File, built: built, bases: bases}
 		for _, c := range cs {
 			p.place(c)
 			c.Unit, c.Source = dir, tree.ByDir[dir].File
@@ -80,7 +81,27 @@ type placer struct {
 	chain []*Kustomization
 	kfile string
 	built []Built
-	bases map[string][]*model.Component // by origin file
+	bases *baseComponents
+}
+
+// baseComponents are the components of the base files as written, loaded
+// once for all the overlays that build on them (they are only read).
+type baseComponents struct {
+	mu     sync.Mutex
+	byFile map[string][]*model.Component
+}
+
+func (bc *baseComponents) get(fs Files, file string) []*model.Component {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	comps, ok := bc.byFile[file]
+	if !ok {
+		if docs, err := fs.Docs(file); err == nil {
+			comps, _ = kube.Load(docs)
+		}
+		bc.byFile[file] = comps
+	}
+	return comps
 }
 
 // origin finds the built object a component came from and the file it was
@@ -102,19 +123,8 @@ func (p *placer) base(c *model.Component, file string) *model.Component {
 	if file == "" {
 		return nil
 	}
-	if p.bases == nil {
-		p.bases = map[string][]*model.Component{}
-	}
-	comps, ok := p.bases[file]
-	if !ok {
-		docs, err := p.fs.Docs(file)
-		if err == nil {
-			comps, _ = kube.Load(docs)
-		}
-		p.bases[file] = comps
-	}
 	var best *model.Component
-	for _, b := range comps {
+	for _, b := range p.bases.get(p.fs, file) {
 		if b.Kind != c.Kind || b.DPKind != c.DPKind || b.Container != c.Container || b.Object.Kind != c.Object.Kind {
 			continue
 		}
